@@ -1,0 +1,1 @@
+// placeholder until the locks stage lands

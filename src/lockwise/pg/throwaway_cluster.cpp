@@ -1,0 +1,307 @@
+// Throwaway PostgreSQL cluster. When lockwise runs as root the server runs as
+// the `postgres` system user (PostgreSQL refuses to run as root). Clusters are
+// registered so a SIGINT/SIGTERM or exit() still stops and removes them.
+#include "lockwise/pg/throwaway_cluster.hpp"
+
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "lockwise/core/error.hpp"
+#include "lockwise/core/process.hpp"
+#include "lockwise/core/version.hpp"
+#include "lockwise/pg/connection.hpp"
+
+namespace lockwise::pg {
+namespace {
+
+// Signal-safe registry of live clusters: fixed arrays, no allocation in the handler.
+constexpr int k_max_clusters = 64;
+constexpr std::size_t k_max_path = 256;
+struct RegistryEntry {
+    std::atomic<bool> used{false};
+    std::atomic<pid_t> postmaster{0};
+    char directory[k_max_path] = {};
+};
+std::array<RegistryEntry, k_max_clusters> g_registry;
+std::once_flag g_handlers_installed;
+
+pid_t read_postmaster_pid(const std::string& data_directory)
+{
+    std::ifstream pid_file(data_directory + "/postmaster.pid");
+    pid_t pid = 0;
+    pid_file >> pid;
+    return pid;
+}
+
+// Async-signal-safe: SIGQUIT the postmaster (immediate shutdown), wait for it, rm -rf the dir.
+void emergency_cleanup_all() noexcept
+{
+    for (auto& entry : g_registry) {
+        if (!entry.used.load()) {
+            continue;
+        }
+        const pid_t postmaster = entry.postmaster.load();
+        if (postmaster > 0) {
+            kill(postmaster, SIGQUIT);
+            for (int i = 0; i < 500 && kill(postmaster, 0) == 0; ++i) {
+                const timespec pause{0, 10'000'000};
+                nanosleep(&pause, nullptr);
+            }
+        }
+        const pid_t child = fork();
+        if (child == 0) {
+            execl("/bin/rm", "rm", "-rf", entry.directory, static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        if (child > 0) {
+            int status = 0;
+            waitpid(child, &status, 0);
+        }
+        entry.used.store(false);
+    }
+}
+
+void on_fatal_signal(int signal_number)
+{
+    emergency_cleanup_all();
+    std::signal(signal_number, SIG_DFL);
+    raise(signal_number);
+}
+
+void install_handlers()
+{
+    std::call_once(g_handlers_installed, [] {
+        for (int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGABRT, SIGSEGV}) {
+            struct sigaction action {};
+            action.sa_handler = on_fatal_signal;
+            sigemptyset(&action.sa_mask);
+            action.sa_flags = SA_RESETHAND;
+            // Keep a handler that someone else installed (e.g. the runner's SIGINT checkpoint).
+            struct sigaction previous {};
+            sigaction(signal_number, nullptr, &previous);
+            if (previous.sa_handler == SIG_DFL) {
+                sigaction(signal_number, &action, nullptr);
+            }
+        }
+        std::atexit(emergency_cleanup_all);
+    });
+}
+
+int register_cluster(const std::string& directory)
+{
+    for (int slot = 0; slot < k_max_clusters; ++slot) {
+        bool expected = false;
+        if (g_registry[static_cast<std::size_t>(slot)].used.compare_exchange_strong(expected, true)) {
+            auto& entry = g_registry[static_cast<std::size_t>(slot)];
+            std::snprintf(entry.directory, k_max_path, "%s", directory.c_str());
+            entry.postmaster.store(0);
+            return slot;
+        }
+    }
+    return -1;
+}
+
+int free_tcp_port()
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = 0;
+    socklen_t length = sizeof address;
+    int port = 0;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+        getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+        port = ntohs(address.sin_port);
+    }
+    close(fd);
+    if (port == 0) {
+        throw core::Error(core::ExitCode::internal, "could not find a free TCP port on 127.0.0.1");
+    }
+    return port;
+}
+
+bool running_as_root() { return geteuid() == 0; }
+
+} // namespace
+
+ThrowawayCluster::ThrowawayCluster() : ThrowawayCluster(Options{}) {}
+
+ThrowawayCluster::ThrowawayCluster(Options options) : m_options(std::move(options))
+{
+    install_handlers();
+    std::string pattern = (std::filesystem::temp_directory_path() / "lockwise-pg-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+        throw core::Error(core::ExitCode::internal, fmt::format("mkdtemp: {}", std::strerror(errno)));
+    }
+    m_directory = pattern;
+    m_registry_slot = register_cluster(m_directory);
+    m_data_directory = m_directory + "/data";
+    m_log_path = m_directory + "/server.log";
+    try {
+        if (running_as_root()) {
+            const passwd* owner = getpwnam("postgres");
+            if (owner == nullptr) {
+                throw core::Error(core::ExitCode::internal,
+                                  "running as root, but there is no \"postgres\" system user to run the server",
+                                  "Install postgresql-15 (it creates the user) or run as a non-root user.");
+            }
+            if (chown(m_directory.c_str(), owner->pw_uid, owner->pw_gid) != 0) {
+                throw core::Error(core::ExitCode::internal, fmt::format("chown {}: {}", m_directory, std::strerror(errno)));
+            }
+        }
+        run_as_owner({pg_command("initdb")[0], "-D", m_data_directory, "-U", "postgres", "-A", "trust",
+                      "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+                     "initdb");
+        m_port = free_tcp_port();
+        std::ofstream conf(m_data_directory + "/postgresql.conf", std::ios::app);
+        conf << "\n# lockwise throwaway cluster\n"
+             << "port = " << m_port << "\n"
+             << "listen_addresses = '127.0.0.1'\n"
+             << "unix_socket_directories = '" << m_directory << "'\n"
+             << "max_connections = 300\n"
+             << "max_wal_senders = 10\n"
+             << "wal_level = replica\n"
+             << "logging_collector = off\n"
+             << "log_min_messages = warning\n";
+        if (!m_options.durable) {
+            conf << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
+        }
+        for (const auto& [name, value] : m_options.settings) {
+            conf << name << " = '" << value << "'\n";
+        }
+        conf.close();
+        if (!m_options.hba_lines.empty()) {
+            const auto hba_path = m_data_directory + "/pg_hba.conf";
+            std::ifstream existing(hba_path);
+            std::stringstream old;
+            old << existing.rdbuf();
+            std::ofstream hba(hba_path, std::ios::trunc);
+            for (const auto& line : m_options.hba_lines) {
+                hba << line << "\n";
+            }
+            hba << old.str();
+        }
+        start();
+    } catch (...) {
+        stop(true);
+        std::filesystem::remove_all(m_directory);
+        if (m_registry_slot >= 0) {
+            g_registry[static_cast<std::size_t>(m_registry_slot)].used.store(false);
+        }
+        throw;
+    }
+}
+
+ThrowawayCluster::~ThrowawayCluster()
+{
+    try {
+        stop(false);
+    } catch (...) {
+        // A destructor must not throw; the directory is removed either way.
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(m_directory, ignored);
+    if (m_registry_slot >= 0) {
+        g_registry[static_cast<std::size_t>(m_registry_slot)].used.store(false);
+    }
+}
+
+std::vector<std::string> ThrowawayCluster::pg_command(std::string_view tool) const
+{
+    return {fmt::format("{}/{}", core::k_pg_bindir, tool)};
+}
+
+void ThrowawayCluster::run_as_owner(const std::vector<std::string>& argv, std::string_view what) const
+{
+    core::ProcessOptions options;
+    if (running_as_root()) {
+        options.run_as_user = "postgres";
+    }
+    options.working_directory = m_directory;
+    options.env = {{"LC_ALL", "C"}};
+    const auto result = core::run_process(argv, options);
+    if (result.exit_code != 0) {
+        throw core::Error(core::ExitCode::internal,
+                          fmt::format("{} failed (exit {}): {}{}", what, result.exit_code, result.output, log()),
+                          "Check that postgresql-15 is installed (./dev.sh installs it).");
+    }
+}
+
+void ThrowawayCluster::start()
+{
+    run_as_owner({pg_command("pg_ctl")[0], "-D", m_data_directory, "-l", m_log_path, "-w", "-t", "60",
+                  "-s", "start"},
+                 "pg_ctl start");
+    m_running = true;
+    if (m_registry_slot >= 0) {
+        g_registry[static_cast<std::size_t>(m_registry_slot)].postmaster.store(read_postmaster_pid(m_data_directory));
+    }
+}
+
+void ThrowawayCluster::stop(bool immediate)
+{
+    if (!m_running) {
+        return;
+    }
+    m_running = false;
+    run_as_owner({pg_command("pg_ctl")[0], "-D", m_data_directory, "-w", "-t", "60", "-s", "-m",
+                  immediate ? "immediate" : "fast", "stop"},
+                 "pg_ctl stop");
+    if (m_registry_slot >= 0) {
+        g_registry[static_cast<std::size_t>(m_registry_slot)].postmaster.store(0);
+    }
+}
+
+void ThrowawayCluster::restart()
+{
+    run_as_owner({pg_command("pg_ctl")[0], "-D", m_data_directory, "-l", m_log_path, "-w", "-t", "60",
+                  "-s", "-m", "fast", "restart"},
+                 "pg_ctl restart");
+    m_running = true;
+    if (m_registry_slot >= 0) {
+        g_registry[static_cast<std::size_t>(m_registry_slot)].postmaster.store(read_postmaster_pid(m_data_directory));
+    }
+}
+
+std::string ThrowawayCluster::log() const
+{
+    std::ifstream file(m_log_path);
+    std::stringstream content;
+    content << file.rdbuf();
+    return content.str();
+}
+
+std::string ThrowawayCluster::conninfo(std::string_view dbname) const
+{
+    return fmt::format("host={} port={} user=postgres dbname={}", m_directory, m_port, dbname);
+}
+
+std::string ThrowawayCluster::tcp_conninfo(std::string_view dbname) const
+{
+    return fmt::format("host=127.0.0.1 port={} user=postgres dbname={}", m_port, dbname);
+}
+
+void ThrowawayCluster::create_database(std::string_view name, std::string_view template_db) const
+{
+    auto connection = Connection::connect(conninfo());
+    connection.exec(fmt::format("CREATE DATABASE {} TEMPLATE {}", quote_identifier(name), quote_identifier(template_db)));
+}
+
+} // namespace lockwise::pg

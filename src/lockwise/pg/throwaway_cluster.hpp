@@ -1,0 +1,67 @@
+// A private PostgreSQL 15 server for tests and `lockwise demo`: initdb into a
+// temp dir, started with pg_ctl on a unix socket in that dir and a random port
+// on 127.0.0.1 only, and always stopped and removed (destructor, signals, exit).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace lockwise::pg {
+
+class ThrowawayCluster {
+public:
+    struct Options {
+        // Extra postgresql.conf settings, e.g. {"wal_level", "logical"}.
+        std::vector<std::pair<std::string, std::string>> settings;
+        // Durability off (fsync, synchronous_commit, full_page_writes) for speed; the
+        // benchmarks turn it back on to measure what production would see.
+        bool durable = false;
+        // Lines appended to pg_hba.conf before the defaults (e.g. password auth tests).
+        std::vector<std::string> hba_lines;
+    };
+
+    // Starts the cluster; throws core::Error if PostgreSQL can't be started (with its log).
+    ThrowawayCluster();
+    explicit ThrowawayCluster(Options options);
+    ThrowawayCluster(const ThrowawayCluster&) = delete;
+    ThrowawayCluster& operator=(const ThrowawayCluster&) = delete;
+    ~ThrowawayCluster();
+
+    // conninfo over the unix socket as the superuser "postgres".
+    std::string conninfo(std::string_view dbname = "postgres") const;
+    // conninfo over TCP on 127.0.0.1 (what a remote client would use).
+    std::string tcp_conninfo(std::string_view dbname = "postgres") const;
+
+    int port() const noexcept { return m_port; }
+    const std::string& directory() const noexcept { return m_directory; }
+    const std::string& socket_directory() const noexcept { return m_directory; }
+    const std::string& data_directory() const noexcept { return m_data_directory; }
+
+    // CREATE DATABASE name TEMPLATE template_db.
+    void create_database(std::string_view name, std::string_view template_db = "template1") const;
+
+    // Stops the server; `immediate` simulates a crash (no checkpoint).
+    void stop(bool immediate = false);
+    void start();
+    // pg_ctl restart -m fast (fault injection: a fast restart of PostgreSQL).
+    void restart();
+    bool running() const noexcept { return m_running; }
+    // The server log so far (for failure messages).
+    std::string log() const;
+
+private:
+    std::vector<std::string> pg_command(std::string_view tool) const;
+    void run_as_owner(const std::vector<std::string>& argv, std::string_view what) const;
+
+    Options m_options;
+    std::string m_directory;      // everything lives here: data, socket, log
+    std::string m_data_directory;
+    std::string m_log_path;
+    int m_port = 0;
+    bool m_running = false;
+    int m_registry_slot = -1;
+};
+
+} // namespace lockwise::pg

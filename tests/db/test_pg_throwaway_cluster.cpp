@@ -1,0 +1,68 @@
+// The throwaway cluster starts fast, accepts connections over the socket and
+// TCP, and leaves no process or directory behind.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "lockwise/pg/connection.hpp"
+#include "lockwise/pg/throwaway_cluster.hpp"
+#include "support/testing.hpp"
+
+using namespace lockwise;
+
+namespace {
+// A zombie (exited, not yet reaped by its reparenting init) counts as gone.
+bool process_alive(pid_t pid)
+{
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string ignored_pid, ignored_name, state;
+    if (!(stat >> ignored_pid >> ignored_name >> state)) {
+        return false;
+    }
+    return state != "Z" && state != "X";
+}
+} // namespace
+
+TEST(ThrowawayCluster, StartsQuicklyAcceptsConnectionsAndLeavesNothingBehind)
+{
+    std::string directory;
+    pid_t postmaster = 0;
+    const auto started = std::chrono::steady_clock::now();
+    {
+        pg::ThrowawayCluster cluster;
+        const auto startup = std::chrono::steady_clock::now() - started;
+        EXPECT_LT(startup, std::chrono::seconds(10)) << "initdb + start should take a second or two";
+        directory = cluster.directory();
+        auto socket = pg::Connection::connect(cluster.conninfo());
+        EXPECT_EQ(socket.exec("SELECT 1").get(0, 0), "1");
+        EXPECT_GE(socket.server_version(), 150000);
+        EXPECT_LT(socket.server_version(), 160000);
+        auto tcp = pg::Connection::connect(cluster.tcp_conninfo());
+        EXPECT_EQ(tcp.exec("SHOW listen_addresses").get(0, 0), "127.0.0.1");
+        EXPECT_EQ(tcp.exec("SELECT current_setting('application_name')").get(0, 0), "lockwise");
+        std::ifstream pid_file(cluster.data_directory() + "/postmaster.pid");
+        pid_file >> postmaster;
+        ASSERT_GT(postmaster, 0);
+    }
+    EXPECT_FALSE(std::filesystem::exists(directory));
+    EXPECT_FALSE(process_alive(postmaster)) << "postmaster still running";
+}
+
+TEST(ThrowawayCluster, FreshDatabasesAreIsolated)
+{
+    auto first = pg::Connection::connect(testkit::fresh_database());
+    auto second = pg::Connection::connect(testkit::fresh_database());
+    first.exec("CREATE TABLE only_here (id int)");
+    EXPECT_THROW(second.exec("SELECT * FROM only_here"), pg::SqlError);
+}
+
+TEST(ThrowawayCluster, RestartKeepsData)
+{
+    const auto conninfo = testkit::fresh_database();
+    pg::Connection::connect(conninfo).exec("CREATE TABLE kept (id int); INSERT INTO kept VALUES (7)");
+    testkit::cluster().restart();
+    EXPECT_EQ(pg::Connection::connect(conninfo).exec("SELECT id FROM kept").get(0, 0), "7");
+}
