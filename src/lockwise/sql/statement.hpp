@@ -162,6 +162,7 @@ struct Statement {
 struct ParseError {
     Span span;            // where PostgreSQL's parser stopped
     std::string message;  // e.g. "syntax error at or near \"TABL\""
+    std::string hint;     // a full sentence saying what to do instead ("" when PostgreSQL has none)
 };
 
 struct ParsedScript {

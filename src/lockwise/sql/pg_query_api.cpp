@@ -1,0 +1,177 @@
+// The only place lockwise calls libpg_query. The scan result is protobuf; its
+// two messages are decoded here by hand (varint wire format) so that lockwise
+// needs no protobuf-c headers, which Debian's libpg-query-dev does not pull in.
+#include "lockwise/sql/pg_query_api.hpp"
+
+#include <cstdint>
+#include <pg_query.h>
+
+namespace lockwise::sql::detail {
+namespace {
+
+PgQueryError to_error(const ::PgQueryError& error, std::string_view input)
+{
+    PgQueryError result;
+    result.message = error.message != nullptr ? error.message : "parse error";
+    if (error.cursorpos > 0) {
+        result.offset = byte_offset_of_cursor(input, error.cursorpos);
+    }
+    return result;
+}
+
+// Reader for the protobuf wire format: just what ScanResult/ScanToken use.
+class WireReader {
+public:
+    WireReader(const std::uint8_t* data, std::size_t size) : m_data(data), m_size(size) {}
+    bool done() const noexcept { return m_pos >= m_size || m_failed; }
+    bool failed() const noexcept { return m_failed; }
+
+    std::uint64_t varint()
+    {
+        std::uint64_t value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (m_pos >= m_size) {
+                m_failed = true;
+                return 0;
+            }
+            const std::uint8_t byte = m_data[m_pos++];
+            value |= static_cast<std::uint64_t>(byte & 0x7fU) << shift;
+            if ((byte & 0x80U) == 0) {
+                return value;
+            }
+        }
+        m_failed = true;
+        return 0;
+    }
+
+    // Skips a field of wire type `wire_type`; returns the sub-reader for length-delimited fields.
+    WireReader field_body(std::uint64_t wire_type)
+    {
+        switch (wire_type) {
+        case 0:
+            varint();
+            return {nullptr, 0};
+        case 1:
+            m_pos += 8;
+            return {nullptr, 0};
+        case 2: {
+            const auto length = static_cast<std::size_t>(varint());
+            if (m_pos + length > m_size) {
+                m_failed = true;
+                return {nullptr, 0};
+            }
+            WireReader inner(m_data + m_pos, length);
+            m_pos += length;
+            return inner;
+        }
+        case 5:
+            m_pos += 4;
+            return {nullptr, 0};
+        default:
+            m_failed = true;
+            return {nullptr, 0};
+        }
+    }
+
+private:
+    const std::uint8_t* m_data;
+    std::size_t m_size;
+    std::size_t m_pos = 0;
+    bool m_failed = false;
+};
+
+// ScanToken { int32 start = 1; int32 end = 2; Token token = 4; KeywordKind keyword_kind = 5; }
+Token decode_token(WireReader reader, std::string_view input)
+{
+    Token token;
+    while (!reader.done()) {
+        const auto key = reader.varint();
+        const auto field = key >> 3U;
+        if ((key & 7U) == 0 && (field == 1 || field == 2)) {
+            const auto value = static_cast<std::size_t>(reader.varint());
+            (field == 1 ? token.begin : token.end) = value;
+        } else {
+            reader.field_body(key & 7U);
+        }
+    }
+    const auto text = input.substr(std::min(token.begin, input.size()), token.end - token.begin);
+    // Only comments start with "--" or "/*": the lexer never makes them part of an operator.
+    token.is_comment = text.starts_with("--") || text.starts_with("/*");
+    return token;
+}
+
+} // namespace
+
+std::size_t byte_offset_of_cursor(std::string_view text, int cursor)
+{
+    int characters = 0;
+    std::size_t offset = 0;
+    while (offset < text.size() && characters < cursor - 1) {
+        ++offset;
+        // Continuation bytes (10xxxxxx) belong to the character already counted.
+        while (offset < text.size() && (static_cast<unsigned char>(text[offset]) & 0xC0U) == 0x80U) {
+            ++offset;
+        }
+        ++characters;
+    }
+    return offset;
+}
+
+ParseOutcome parse(std::string_view sql)
+{
+    const std::string input(sql);
+    PgQueryParseResult result = pg_query_parse(input.c_str());
+    ParseOutcome outcome;
+    if (result.error != nullptr) {
+        outcome.error = to_error(*result.error, sql);
+    } else {
+        outcome.tree = nlohmann::json::parse(result.parse_tree);
+    }
+    pg_query_free_parse_result(result);
+    return outcome;
+}
+
+ScanOutcome scan(std::string_view sql)
+{
+    const std::string input(sql);
+    PgQueryScanResult result = pg_query_scan(input.c_str());
+    ScanOutcome outcome;
+    if (result.error != nullptr) {
+        outcome.error = to_error(*result.error, sql);
+    } else {
+        // ScanResult { int32 version = 1; repeated ScanToken tokens = 2; }
+        WireReader reader(reinterpret_cast<const std::uint8_t*>(result.pbuf.data), result.pbuf.len);
+        while (!reader.done()) {
+            const auto key = reader.varint();
+            auto body = reader.field_body(key & 7U);
+            if ((key >> 3U) == 2 && (key & 7U) == 2) {
+                outcome.tokens.push_back(decode_token(body, sql));
+            }
+        }
+        if (reader.failed()) {
+            outcome.error = PgQueryError{"malformed scan result from libpg_query", std::nullopt};
+        }
+    }
+    pg_query_free_scan_result(result);
+    return outcome;
+}
+
+SplitOutcome split_with_scanner(std::string_view sql)
+{
+    const std::string input(sql);
+    PgQuerySplitResult result = pg_query_split_with_scanner(input.c_str());
+    SplitOutcome outcome;
+    if (result.error != nullptr) {
+        outcome.error = to_error(*result.error, sql);
+    } else {
+        for (int i = 0; i < result.n_stmts; ++i) {
+            const auto begin = static_cast<std::size_t>(result.stmts[i]->stmt_location);
+            const auto length = static_cast<std::size_t>(result.stmts[i]->stmt_len);
+            outcome.pieces.push_back({begin, length == 0 ? sql.size() : begin + length});
+        }
+    }
+    pg_query_free_split_result(result);
+    return outcome;
+}
+
+} // namespace lockwise::sql::detail

@@ -1,0 +1,59 @@
+// Internal to sql/: the three libpg_query entry points lockwise uses (parse to
+// JSON, scan to tokens, split with the scanner), as values with RAII cleanup.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace lockwise::sql::detail {
+
+// An error reported by libpg_query; `offset` is a byte offset into the input it was given.
+struct PgQueryError {
+    std::string message;
+    std::optional<std::size_t> offset; // nullopt when PostgreSQL gave no position
+};
+
+struct ParseOutcome {
+    nlohmann::json tree;               // {"version":..., "stmts":[...]} when there is no error
+    std::optional<PgQueryError> error;
+};
+
+// One lexical token; comments are tokens too (the scanner reports them).
+struct Token {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    bool is_comment = false;
+};
+
+struct ScanOutcome {
+    std::vector<Token> tokens;
+    std::optional<PgQueryError> error;
+};
+
+// A statement's byte range as the splitter sees it (may include leading blanks and comments).
+struct Piece {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+struct SplitOutcome {
+    std::vector<Piece> pieces;
+    std::optional<PgQueryError> error;
+};
+
+// The whole PostgreSQL 15 raw parse of `sql` as JSON.
+ParseOutcome parse(std::string_view sql);
+// The tokens of `sql` (works on any lexically valid input, even with syntax errors).
+ScanOutcome scan(std::string_view sql);
+// Statement ranges found by the scanner (works on syntactically invalid SQL).
+SplitOutcome split_with_scanner(std::string_view sql);
+
+// Byte offset of the 1-based character position `cursor` (PostgreSQL counts characters).
+std::size_t byte_offset_of_cursor(std::string_view text, int cursor);
+
+} // namespace lockwise::sql::detail

@@ -1,0 +1,232 @@
+// parse_script: splits a migration's SQL with the real PostgreSQL 15 parser,
+// gives each statement its exact span in the file, classifies it, and on
+// failure reports every broken statement (mold-style), not just the first.
+#include <algorithm>
+
+#include "lockwise/core/source_location.hpp"
+#include "lockwise/sql/classify.hpp"
+#include "lockwise/sql/pg_query_api.hpp"
+#include "lockwise/sql/statement.hpp"
+
+namespace lockwise::sql {
+namespace {
+
+constexpr std::string_view k_copy_message = "COPY FROM STDIN data is not supported in migrations";
+constexpr std::string_view k_copy_hint =
+    "Write the rows as INSERT statements, or load the data in a separate step (psql \\copy or an "
+    "application job) outside the migration.";
+
+struct Section {
+    std::string_view file;
+    std::size_t begin = 0;       // file offset of the section
+    std::string_view text;       // file.substr(begin, ...)
+};
+
+Span span_at(std::string_view file, std::size_t offset, std::size_t length)
+{
+    const auto position = core::line_column_at(file, offset);
+    return {offset, length, position.line, position.column};
+}
+
+// The range from the first to the last token that is not a comment, within [begin, end).
+std::optional<detail::Piece> real_range(const std::vector<detail::Token>& tokens, std::size_t begin, std::size_t end)
+{
+    std::optional<detail::Piece> range;
+    auto it = std::lower_bound(tokens.begin(), tokens.end(), begin,
+                               [](const detail::Token& token, std::size_t at) { return token.begin < at; });
+    for (; it != tokens.end() && it->begin < end; ++it) {
+        if (it->is_comment) {
+            continue;
+        }
+        if (!range) {
+            range = detail::Piece{it->begin, it->end};
+        }
+        range->end = std::min(it->end, end);
+    }
+    return range;
+}
+
+ParseError syntax_error(const Section& section, std::size_t offset, std::string message)
+{
+    offset = std::min(offset, section.text.size());
+    ParseError error;
+    error.span = span_at(section.file, section.begin + offset, offset < section.text.size() ? 1 : 0);
+    error.message = std::move(message);
+    return error;
+}
+
+ParseError copy_error(const Span& span)
+{
+    ParseError error;
+    error.span = span;
+    error.message = std::string(k_copy_message);
+    error.hint = std::string(k_copy_hint);
+    return error;
+}
+
+// Where psql's COPY data ends: after the line "\." that follows the statement, or the section's end.
+std::size_t end_of_copy_data(std::string_view text, std::size_t statement_end)
+{
+    auto line_begin = text.find('\n', statement_end);
+    while (line_begin != std::string_view::npos) {
+        ++line_begin;
+        auto line_end = text.find('\n', line_begin);
+        auto line = text.substr(line_begin, (line_end == std::string_view::npos ? text.size() : line_end) - line_begin);
+        if (line.ends_with('\r')) {
+            line.remove_suffix(1);
+        }
+        if (line == "\\.") {
+            return line_end == std::string_view::npos ? text.size() : line_end + 1;
+        }
+        line_begin = line_end;
+    }
+    return text.size();
+}
+
+// The first non-comment token's span in `text` (the piece), shifted to file coordinates.
+Span statement_span(const Section& section, std::size_t piece_offset, std::string_view piece)
+{
+    const auto scanned = detail::scan(piece);
+    if (!scanned.error) {
+        if (auto range = real_range(scanned.tokens, 0, piece.size())) {
+            return span_at(section.file, section.begin + piece_offset + range->begin, range->end - range->begin);
+        }
+    }
+    return span_at(section.file, section.begin + piece_offset, piece.size());
+}
+
+// After a failed parse of the whole section: parse each statement on its own so
+// that every broken one is reported with its own position.
+std::vector<ParseError> collect_errors(const Section& section)
+{
+    std::vector<ParseError> errors;
+    std::size_t position = 0;
+    while (position < section.text.size()) {
+        const auto rest = section.text.substr(position);
+        const auto split = detail::split_with_scanner(rest);
+        if (split.error) {
+            errors.push_back(syntax_error(section, position + split.error->offset.value_or(0), split.error->message));
+            break;
+        }
+        bool restarted = false;
+        for (const auto& piece : split.pieces) {
+            const auto piece_text = rest.substr(piece.begin, piece.end - piece.begin);
+            const auto parsed = detail::parse(piece_text);
+            const auto piece_offset = position + piece.begin;
+            if (parsed.error) {
+                const auto offset = parsed.error->offset ? piece_offset + *parsed.error->offset
+                                                         : statement_span(section, piece_offset, piece_text).offset -
+                                                               section.begin;
+                errors.push_back(syntax_error(section, offset, parsed.error->message));
+                continue;
+            }
+            const auto* statements = detail::member(parsed.tree, "stmts");
+            const bool copy = statements != nullptr &&
+                              std::any_of(statements->begin(), statements->end(), [](const detail::Json& item) {
+                                  return detail::is_copy_from_stdin(item.at("stmt"));
+                              });
+            if (copy) {
+                errors.push_back(copy_error(statement_span(section, piece_offset, piece_text)));
+                // The data lines are not SQL: resume after them.
+                position = end_of_copy_data(section.text, position + piece.end);
+                restarted = true;
+                break;
+            }
+        }
+        if (!restarted) {
+            break;
+        }
+    }
+    return errors;
+}
+
+// Statements of a section the parser accepted as a whole.
+ParsedScript classify_section(const Section& section, const detail::Json& tree)
+{
+    ParsedScript script;
+    const auto scanned = detail::scan(section.text);
+    const auto* statements = detail::member(tree, "stmts");
+    if (statements == nullptr) {
+        return script;
+    }
+    for (const auto& item : *statements) {
+        const auto location = static_cast<std::size_t>(detail::integer_of(item, "stmt_location"));
+        const auto length = static_cast<std::size_t>(detail::integer_of(item, "stmt_len"));
+        const auto end = length == 0 ? section.text.size() : location + length;
+        const auto range = real_range(scanned.tokens, location, end);
+        if (!range) {
+            continue;
+        }
+        Statement statement;
+        statement.span = span_at(section.file, section.begin + range->begin, range->end - range->begin);
+        statement.text = std::string(section.text.substr(range->begin, range->end - range->begin));
+        detail::classify(item.at("stmt"), statement);
+        if (statement.is_copy_from_stdin) {
+            script.errors.push_back(copy_error(statement.span));
+        }
+        script.statements.push_back(std::move(statement));
+    }
+    return script;
+}
+
+// What one statement can only know from an earlier one in the same script:
+// the table of an index it drops or reindexes, the target of a foreign key it validates.
+void resolve_across_statements(std::vector<Statement>& statements)
+{
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        auto& statement = statements[i];
+        for (std::size_t j = 0; j < i; ++j) {
+            const auto& earlier = statements[j];
+            if (statement.index && statement.index->table.empty() && earlier.kind == "CREATE INDEX" &&
+                earlier.index && earlier.index->name == statement.index->name) {
+                statement.index->table = earlier.index->table;
+                const auto mode = statement.kind == "REINDEX"
+                                      ? (statement.concurrently ? LockMode::share_update_exclusive : LockMode::share)
+                                      : statement.locks.empty() ? LockMode::access_exclusive
+                                                                : statement.locks.front().mode;
+                detail::add_lock(statement, {earlier.index->schema, earlier.index->table}, mode);
+            }
+            for (const auto& action : statement.actions) {
+                if (action.kind != AlterAction::Kind::validate_constraint || statement.locks.empty()) {
+                    continue;
+                }
+                for (const auto& added : earlier.actions) {
+                    if (added.constraint && added.constraint->name == action.name &&
+                        added.constraint->referenced_table && !earlier.locks.empty() &&
+                        earlier.locks.front().name == statement.locks.front().name) {
+                        detail::add_lock(statement, detail::relation_of_names({*added.constraint->referenced_table}),
+                                         LockMode::row_share);
+                    }
+                }
+            }
+        }
+    }
+}
+
+} // namespace
+
+ParsedScript parse_script(std::string_view file_text, std::size_t section_begin, std::size_t section_end)
+{
+    section_end = std::min(section_end, file_text.size());
+    section_begin = std::min(section_begin, section_end);
+    const Section section{file_text, section_begin, file_text.substr(section_begin, section_end - section_begin)};
+    const auto parsed = detail::parse(section.text);
+    ParsedScript script;
+    if (parsed.error) {
+        script.errors = collect_errors(section);
+        if (script.errors.empty()) {
+            // The statements parse one by one but not together: report PostgreSQL's own position.
+            script.errors.push_back(
+                syntax_error(section, parsed.error->offset.value_or(0), parsed.error->message));
+        }
+    } else {
+        script = classify_section(section, parsed.tree);
+        resolve_across_statements(script.statements);
+    }
+    if (!script.errors.empty()) {
+        script.statements.clear();
+    }
+    return script;
+}
+
+} // namespace lockwise::sql
