@@ -1,0 +1,110 @@
+// JSON escaping per RFC 8259 with UTF-8 validation, so query texts with any
+// bytes still produce a document every parser accepts.
+#include "lockwise/locks/json_text.hpp"
+
+#include <fmt/format.h>
+
+namespace lockwise::locks {
+namespace {
+
+// Length of the valid UTF-8 sequence at `at`, 0 if invalid.
+std::size_t utf8_length(std::string_view text, std::size_t at)
+{
+    const auto lead = static_cast<unsigned char>(text[at]);
+    std::size_t length = 0;
+    if (lead < 0x80) {
+        return 1;
+    }
+    if ((lead & 0xE0) == 0xC0 && lead >= 0xC2) {
+        length = 2;
+    } else if ((lead & 0xF0) == 0xE0) {
+        length = 3;
+    } else if ((lead & 0xF8) == 0xF0 && lead <= 0xF4) {
+        length = 4;
+    } else {
+        return 0;
+    }
+    if (at + length > text.size()) {
+        return 0;
+    }
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((static_cast<unsigned char>(text[at + i]) & 0xC0) != 0x80) {
+            return 0;
+        }
+    }
+    return length;
+}
+
+} // namespace
+
+std::string json_string(std::string_view text)
+{
+    std::string out = "\"";
+    for (std::size_t at = 0; at < text.size();) {
+        const char c = text[at];
+        const auto length = utf8_length(text, at);
+        if (length == 0) {
+            out += "\xEF\xBF\xBD";
+            ++at;
+            continue;
+        }
+        if (length > 1) {
+            out.append(text.substr(at, length));
+            at += length;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+            } else {
+                out += c;
+            }
+        }
+        ++at;
+    }
+    return out + "\"";
+}
+
+std::string json_millis(const std::optional<std::chrono::milliseconds>& value)
+{
+    return value ? std::to_string(value->count()) : "null";
+}
+
+std::string format_millis(std::chrono::milliseconds value)
+{
+    const long long ms = value.count();
+    if (ms < 0) {
+        return "-" + format_millis(std::chrono::milliseconds(-ms));
+    }
+    if (ms < 1000) {
+        return fmt::format("{}ms", ms);
+    }
+    const long long tenths = (ms + 50) / 100;
+    if (tenths < 600) {
+        return fmt::format("{}.{}s", tenths / 10, tenths % 10);
+    }
+    const long long seconds = (ms + 500) / 1000;
+    if (seconds < 3600) {
+        return fmt::format("{}m{:02}s", seconds / 60, seconds % 60);
+    }
+    const long long minutes = (seconds + 30) / 60;
+    return fmt::format("{}h{:02}m", minutes / 60, minutes % 60);
+}
+
+} // namespace lockwise::locks

@@ -1,0 +1,116 @@
+// Termination policy and its parser. The policy errs towards leaving sessions
+// alone: only a client backend sitting idle inside a transaction (it holds
+// locks while doing nothing) for longer than the threshold qualifies.
+#include "lockwise/locks/terminate.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "lockwise/core/error.hpp"
+#include "lockwise/locks/json_text.hpp"
+
+namespace lockwise::locks {
+
+std::optional<Millis> parse_duration(std::string_view text)
+{
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    long long total = 0;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        long long value = 0;
+        const auto [end, error] = std::from_chars(text.data() + at, text.data() + text.size(), value);
+        if (error != std::errc() || value < 0) {
+            return std::nullopt;
+        }
+        at = static_cast<std::size_t>(end - text.data());
+        std::size_t unit_end = at;
+        while (unit_end < text.size() && text[unit_end] >= 'a' && text[unit_end] <= 'z') {
+            ++unit_end;
+        }
+        const auto unit = text.substr(at, unit_end - at);
+        long long scale = 0;
+        if (unit == "ms") {
+            scale = 1;
+        } else if (unit == "s") {
+            scale = 1000;
+        } else if (unit == "m" || unit == "min") {
+            scale = 60'000;
+        } else if (unit == "h") {
+            scale = 3'600'000;
+        } else {
+            return std::nullopt;
+        }
+        total += value * scale;
+        at = unit_end;
+    }
+    return Millis(total);
+}
+
+TerminatePolicy parse_terminate_policy(std::string_view text)
+{
+    constexpr std::string_view k_kind = "idle-in-transaction";
+    const auto reject = [&](std::string message) -> TerminatePolicy {
+        throw core::Error(core::ExitCode::usage, std::move(message),
+                          "Use --terminate-blockers=idle-in-transaction or idle-in-transaction:<duration>, "
+                          "for example idle-in-transaction:30s; lockwise never terminates active sessions.");
+    };
+    if (!text.starts_with(k_kind)) {
+        return reject(fmt::format("unknown terminate policy \"{}\"", text));
+    }
+    TerminatePolicy policy;
+    const auto rest = text.substr(k_kind.size());
+    if (rest.empty()) {
+        return policy;
+    }
+    if (rest.front() != ':') {
+        return reject(fmt::format("unknown terminate policy \"{}\"", text));
+    }
+    const auto duration = parse_duration(rest.substr(1));
+    if (!duration) {
+        return reject(fmt::format("invalid duration \"{}\" in terminate policy \"{}\"", rest.substr(1), text));
+    }
+    if (duration->count() == 0) {
+        return reject(fmt::format("terminate policy \"{}\" would end every idle transaction at once", text));
+    }
+    policy.min_idle = *duration;
+    return policy;
+}
+
+std::optional<std::string> should_terminate(const Blocker& blocker, const TerminatePolicy& policy)
+{
+    if (blocker.backend_type != "client backend" || !blocker.idle_in_transaction() || !blocker.state_age ||
+        *blocker.state_age < policy.min_idle) {
+        return std::nullopt;
+    }
+    std::string who = fmt::format("pid {}", blocker.pid);
+    if (!blocker.user.empty()) {
+        who += fmt::format(" (user {}", blocker.user);
+        who += blocker.application.empty() ? ")" : fmt::format(", application {})", blocker.application);
+    }
+    return fmt::format("{} has been {} for {} (policy: at least {}) and blocks lockwise", who, blocker.state,
+                       format_millis(*blocker.state_age), format_millis(policy.min_idle));
+}
+
+bool terminate_backend(pg::Connection& conn, int pid, std::string_view reason, Millis wait)
+{
+    std::string comment(reason);
+    for (auto at = comment.find("*/"); at != std::string::npos; at = comment.find("*/")) {
+        comment.replace(at, 2, "* /");
+    }
+    try {
+        const auto result = conn.exec_params(
+            fmt::format("SELECT pg_terminate_backend($1, $2) /* lockwise: {} */", comment),
+            {std::to_string(pid), std::to_string(wait.count())}, wait + std::chrono::seconds(5));
+        return result.rows() == 1 && result.get_bool(0, 0);
+    } catch (const pg::SqlError& error) {
+        if (error.connection_lost()) {
+            throw;
+        }
+        return false;
+    }
+}
+
+} // namespace lockwise::locks
