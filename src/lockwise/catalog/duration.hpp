@@ -1,0 +1,19 @@
+// Durations as written in directives and lockwise.toml ("250ms", "5s", "2min", "1h"):
+// one parser so a value means the same thing wherever a user writes it.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+namespace lockwise::catalog {
+
+// "<non-negative integer><unit>" with unit ms, s, min or h; nullopt for anything else
+// (no unit, "m", spaces, fractions, negative values, overflow past ~24 days of ms * 10^6).
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+// The accepted spellings, for hints: "an integer followed by ms, s, min or h (250ms, 5s, 2min, 1h)".
+inline constexpr std::string_view k_duration_syntax =
+    "an integer followed by ms, s, min or h (for example 250ms, 5s, 2min, 1h)";
+
+} // namespace lockwise::catalog

@@ -1,0 +1,174 @@
+// The native format, Flyway's naming: V<version>__<description>.sql, U<version>__*.sql
+// undo files and an optional <file>.conf with executeInTransaction=false. Like Flyway,
+// files are found in subfolders too.
+#include <map>
+
+#include "lockwise/catalog/diagnostic.hpp"
+#include "lockwise/catalog/reader.hpp"
+
+namespace lockwise::catalog {
+
+namespace {
+
+constexpr std::string_view k_naming_hint =
+    "Name versioned migrations V<version>__<description>.sql (two underscores), e.g. V1__create_users.sql "
+    "or V1.1__add_email.sql; undo files U<version>__<description>.sql.";
+
+bool ends_with(std::string_view text, std::string_view suffix) noexcept
+{
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+bool is_digit(char c) noexcept
+{
+    return c >= '0' && c <= '9';
+}
+
+// Flyway's script configuration file: only executeInTransaction matters to lockwise.
+void read_script_config(Reading& reading, const DirectoryEntry& config, Migration& migration)
+{
+    const auto text = reading.read_text(config);
+    if (!text) {
+        return;
+    }
+    const auto display = reading.display(config.relative);
+    for (const auto& line : split_lines(*text)) {
+        auto content = std::string_view(*text).substr(line.begin, line.end - line.begin);
+        while (!content.empty() && (content.front() == ' ' || content.front() == '\t')) {
+            content.remove_prefix(1);
+        }
+        if (content.empty() || content.front() == '#') {
+            continue;
+        }
+        const auto equals = content.find('=');
+        if (equals == std::string_view::npos) {
+            reading.error(text_diagnostic(display, *text, line.begin, "expected key=value",
+                                          "Flyway script configuration lines look like executeInTransaction=false."));
+            continue;
+        }
+        auto key = content.substr(0, equals);
+        auto value = content.substr(equals + 1);
+        while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) {
+            key.remove_suffix(1);
+        }
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+            value.remove_prefix(1);
+        }
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
+            value.remove_suffix(1);
+        }
+        if (key == "executeInTransaction" && (value == "false" || value == "true")) {
+            migration.run_in_transaction = value == "true";
+        } else if (key == "executeInTransaction") {
+            reading.error(text_diagnostic(display, *text, line.begin, "executeInTransaction must be true or false"));
+        } else {
+            reading.note(text_diagnostic(display, *text, line.begin,
+                                         "ignored: lockwise does not use the setting '" + std::string(key) + "'"));
+        }
+    }
+}
+
+} // namespace
+
+void read_native(Reading& reading)
+{
+    std::vector<Migration> undos;
+    std::vector<std::string> configs; // relative paths of .sql.conf files, matched below
+    for (const auto& entry : reading.entries()) {
+        if (entry.is_directory) {
+            continue;
+        }
+        const std::string_view name = entry.name;
+        const auto display = reading.display(entry.relative);
+        if (ends_with(name, ".sql.conf")) {
+            configs.push_back(entry.relative.generic_string());
+            continue;
+        }
+        const bool sql = ends_with(name, ".sql");
+        const bool prefixed = !name.empty() && (name[0] == 'V' || name[0] == 'U' || name[0] == 'R');
+        const auto separator = name.find("__");
+        const bool looks_like_migration =
+            sql && prefixed && (separator != std::string_view::npos || (name.size() > 1 && is_digit(name[1])));
+        if (!looks_like_migration) {
+            reading.ignore(entry, "not a migration file (V<version>__<description>.sql)");
+            continue;
+        }
+        if (name[0] == 'R') {
+            reading.error(file_diagnostic(
+                display, "repeatable migrations (R__) are not supported",
+                "lockwise applies each migration once, in version order; skipping this file would leave the "
+                "database different from what Flyway makes. Move its SQL into a versioned migration "
+                "(V<version>__<description>.sql)."));
+            continue;
+        }
+        if (separator == std::string_view::npos) {
+            reading.error(file_diagnostic(display, "missing '__' between the version and the description",
+                                          std::string(k_naming_hint)));
+            continue;
+        }
+        const auto version_text = name.substr(1, separator - 1);
+        if (version_text.empty()) {
+            reading.error(file_diagnostic(display, "missing version after '" + std::string(1, name[0]) + "'",
+                                          std::string(k_naming_hint)));
+            continue;
+        }
+        auto version = Version::parse(version_text);
+        if (!version) {
+            reading.error(file_diagnostic(
+                display, "invalid version '" + std::string(version_text) + "'",
+                "Versions are numbers separated by '.' or '_' (V1, V1.1, V2_1). " + std::string(k_naming_hint)));
+            continue;
+        }
+        const auto description = name.substr(separator + 2, name.size() - 4 - (separator + 2));
+        auto migration = reading.start_migration(entry, std::move(*version), description, Format::native);
+        const auto text = reading.read_text(entry);
+        if (!text) {
+            continue;
+        }
+        migration.text = *text;
+        migration.up_end = migration.text.size();
+        if (name[0] == 'U') {
+            undos.push_back(std::move(migration));
+            continue;
+        }
+        if (const auto* config = reading.find(entry.relative.generic_string() + ".conf")) {
+            read_script_config(reading, *config, migration);
+        }
+        reading.add(std::move(migration));
+    }
+
+    std::map<const Migration*, std::string> undo_of; // the undo file already matched, for messages
+    for (auto& undo : undos) {
+        Migration* target = nullptr;
+        for (auto& migration : reading.migrations()) {
+            if (migration.version == undo.version) {
+                target = &migration;
+            }
+        }
+        if (target == nullptr) {
+            reading.error(file_diagnostic(undo.display_path,
+                                          "undo migration for version " + undo.version.text +
+                                              ", which has no versioned migration",
+                                          "Add V" + undo.version.text + "__<description>.sql or remove this file."));
+        } else if (target->has_down) {
+            reading.error(file_diagnostic(undo.display_path,
+                                          "second undo migration for version " + undo.version.text +
+                                              " (the first is " + undo_of[target] + ")",
+                                          "Keep one U" + undo.version.text + "__*.sql file."));
+        } else {
+            undo_of[target] = undo.display_path;
+            target->has_down = true;
+            target->down_path = undo.path;
+            target->down_text = std::move(undo.text);
+        }
+    }
+    for (const auto& config : configs) {
+        const auto migration_path = config.substr(0, config.size() - 5);
+        const auto* migration_entry = reading.find(migration_path);
+        if (migration_entry == nullptr) {
+            reading.ignore(*reading.find(config), "script configuration without a migration file");
+        }
+    }
+}
+
+} // namespace lockwise::catalog

@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN last_login;
+ALTER TABLE users DROP COLUMN created_at;

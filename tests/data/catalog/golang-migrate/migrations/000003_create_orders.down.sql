@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS orders;
+DROP TYPE IF EXISTS order_status;
