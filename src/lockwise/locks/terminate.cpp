@@ -96,9 +96,14 @@ std::optional<std::string> should_terminate(const Blocker& blocker, const Termin
 
 bool terminate_backend(pg::Connection& conn, int pid, std::string_view reason, Millis wait)
 {
-    std::string comment(reason);
-    for (auto at = comment.find("*/"); at != std::string::npos; at = comment.find("*/")) {
-        comment.replace(at, 2, "* /");
+    // The reason travels inside a /* */ comment; PostgreSQL nests block comments, so both
+    // openers and closers are broken up, and the reason can neither end nor extend it.
+    std::string comment;
+    for (char c : reason) {
+        if (!comment.empty() && ((comment.back() == '/' && c == '*') || (comment.back() == '*' && c == '/'))) {
+            comment += ' ';
+        }
+        comment += c;
     }
     try {
         const auto result = conn.exec_params(
