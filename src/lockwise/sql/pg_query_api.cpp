@@ -1,4 +1,4 @@
-// The only place lockwise calls libpg_query. The scan result is protobuf; its
+// The only place lockwise calls libpg_query (parse and scan). The scan result is protobuf; its
 // two messages are decoded here by hand (varint wire format) so that lockwise
 // needs no protobuf-c headers, which Debian's libpg-query-dev does not pull in.
 #include "lockwise/sql/pg_query_api.hpp"
@@ -153,24 +153,6 @@ ScanOutcome scan(std::string_view sql)
         }
     }
     pg_query_free_scan_result(result);
-    return outcome;
-}
-
-SplitOutcome split_with_scanner(std::string_view sql)
-{
-    const std::string input(sql);
-    PgQuerySplitResult result = pg_query_split_with_scanner(input.c_str());
-    SplitOutcome outcome;
-    if (result.error != nullptr) {
-        outcome.error = to_error(*result.error, sql);
-    } else {
-        for (int i = 0; i < result.n_stmts; ++i) {
-            const auto begin = static_cast<std::size_t>(result.stmts[i]->stmt_location);
-            const auto length = static_cast<std::size_t>(result.stmts[i]->stmt_len);
-            outcome.pieces.push_back({begin, length == 0 ? sql.size() : begin + length});
-        }
-    }
-    pg_query_free_split_result(result);
     return outcome;
 }
 

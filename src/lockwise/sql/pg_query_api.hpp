@@ -1,5 +1,5 @@
-// Internal to sql/: the three libpg_query entry points lockwise uses (parse to
-// JSON, scan to tokens, split with the scanner), as values with RAII cleanup.
+// Internal to sql/: the libpg_query entry points lockwise uses (parse to JSON,
+// scan to tokens), as values, the C results always freed.
 #pragma once
 
 #include <cstddef>
@@ -35,23 +35,16 @@ struct ScanOutcome {
     std::optional<PgQueryError> error;
 };
 
-// A statement's byte range as the splitter sees it (may include leading blanks and comments).
+// A byte range of the input (a statement, possibly with leading blanks and comments).
 struct Piece {
     std::size_t begin = 0;
     std::size_t end = 0;
-};
-
-struct SplitOutcome {
-    std::vector<Piece> pieces;
-    std::optional<PgQueryError> error;
 };
 
 // The whole PostgreSQL 15 raw parse of `sql` as JSON.
 ParseOutcome parse(std::string_view sql);
 // The tokens of `sql` (works on any lexically valid input, even with syntax errors).
 ScanOutcome scan(std::string_view sql);
-// Statement ranges found by the scanner (works on syntactically invalid SQL).
-SplitOutcome split_with_scanner(std::string_view sql);
 
 // Byte offset of the 1-based character position `cursor` (PostgreSQL counts characters).
 std::size_t byte_offset_of_cursor(std::string_view text, int cursor);

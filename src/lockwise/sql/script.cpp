@@ -95,6 +95,33 @@ Span statement_span(const Section& section, std::size_t piece_offset, std::strin
     return span_at(section.file, section.begin + piece_offset, piece.size());
 }
 
+// Statement pieces of `text`: each ends with its ';' token (so PostgreSQL reports
+// "at or near ";"" as it would for the whole file). Dollar-quoted bodies and
+// strings are single tokens, so their semicolons never split. libpg_query's
+// split_with_scanner is not used: it drops a statement whose first word is not
+// a keyword ("SELEC 1"), which is exactly the statement a user needs to see.
+std::vector<detail::Piece> split_at_semicolons(std::string_view text, const std::vector<detail::Token>& tokens)
+{
+    std::vector<detail::Piece> pieces;
+    std::size_t begin = 0;
+    bool has_content = false;
+    for (const auto& token : tokens) {
+        if (text.substr(token.begin, token.end - token.begin) == ";") {
+            if (has_content) {
+                pieces.push_back({begin, token.end});
+            }
+            begin = token.end;
+            has_content = false;
+        } else if (!token.is_comment) {
+            has_content = true;
+        }
+    }
+    if (has_content) {
+        pieces.push_back({begin, text.size()});
+    }
+    return pieces;
+}
+
 // After a failed parse of the whole section: parse each statement on its own so
 // that every broken one is reported with its own position.
 std::vector<ParseError> collect_errors(const Section& section)
@@ -102,14 +129,22 @@ std::vector<ParseError> collect_errors(const Section& section)
     std::vector<ParseError> errors;
     std::size_t position = 0;
     while (position < section.text.size()) {
-        const auto rest = section.text.substr(position);
-        const auto split = detail::split_with_scanner(rest);
-        if (split.error) {
-            errors.push_back(syntax_error(section, position + split.error->offset.value_or(0), split.error->message));
-            break;
+        auto rest = section.text.substr(position);
+        auto scanned = detail::scan(rest);
+        std::optional<ParseError> lexical_error;
+        if (scanned.error) {
+            // An unterminated quote or comment swallows the rest: check what comes before it.
+            const auto offset = scanned.error->offset.value_or(0);
+            lexical_error = syntax_error(section, position + offset, scanned.error->message);
+            rest = rest.substr(0, offset);
+            scanned = detail::scan(rest);
+        }
+        auto pieces = split_at_semicolons(rest, scanned.tokens);
+        if (lexical_error && !pieces.empty() && pieces.back().end == rest.size()) {
+            pieces.pop_back(); // the statement the lexical error is in
         }
         bool restarted = false;
-        for (const auto& piece : split.pieces) {
+        for (const auto& piece : pieces) {
             const auto piece_text = rest.substr(piece.begin, piece.end - piece.begin);
             const auto parsed = detail::parse(piece_text);
             const auto piece_offset = position + piece.begin;
@@ -132,6 +167,9 @@ std::vector<ParseError> collect_errors(const Section& section)
                 restarted = true;
                 break;
             }
+        }
+        if (lexical_error && !restarted) {
+            errors.push_back(*lexical_error);
         }
         if (!restarted) {
             break;
