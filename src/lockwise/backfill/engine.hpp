@@ -1,0 +1,107 @@
+// The backfill engine: runs a BackfillSpec as many short transactions, keyset-walked
+// per partition, paced and checkpointed, so the application never waits on it for long.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lockwise/backfill/spec.hpp"
+
+namespace lockwise::pg {
+class Connection;
+}
+
+namespace lockwise::backfill {
+
+// One partition value ("" and is_null=false for an unpartitioned backfill).
+struct PartitionProgress {
+    std::string partition;
+    bool is_null = false;
+    long long rows_updated = 0; // rows the UPDATE changed, across runs (checkpointed)
+    long long rows_scanned = 0; // rows walked past, across runs
+    int pass = 1;               // 1 = the first walk; >1 = revisiting rows the application held
+    bool finished = false;
+};
+
+struct Progress {
+    long long rows_updated = 0;               // this run plus what earlier runs checkpointed
+    long long rows_scanned = 0;
+    std::optional<long long> estimated_total; // pending rows when the run started (count or planner estimate)
+    double rows_per_second = 0;               // rows updated per second in this run
+    std::string current_partition;
+    std::size_t partitions_finished = 0;
+    std::size_t partitions_total = 0;
+};
+
+struct BatchReport {
+    std::string partition;
+    long long limit = 0;   // the batch size asked for
+    long long scanned = 0; // keys walked past
+    long long updated = 0; // rows the UPDATE changed
+    long long skipped = 0; // pending rows the application held (SKIP LOCKED): revisited later
+    Millis duration{0};    // the whole transaction, BEGIN to COMMIT
+};
+
+// How the engine tells the world what it does; the report stage renders it. Every
+// callback has a no-op default; callbacks run on the engine's thread, between batches.
+class BackfillObserver {
+public:
+    virtual ~BackfillObserver() = default;
+    virtual void on_partition_start(const PartitionProgress&) {}
+    virtual void on_partition_done(const PartitionProgress&) {}
+    virtual void on_progress(const Progress&) {}
+    virtual void on_batch(const BatchReport&) {}
+    // A pause the engine chose: reason is "pause", "max-rate" or "replica lag ...".
+    virtual void on_throttle(std::string_view /*reason*/, Millis /*duration*/) {}
+    virtual void on_retry(std::string_view /*sqlstate*/, int /*attempt*/, Millis /*backoff*/) {}
+    virtual void debug(std::string_view /*message*/) {}
+};
+
+// Run-time settings that come from the runner, not the migration file.
+struct BackfillOptions {
+    std::string migration_version;          // checkpoint key, with step_index
+    int step_index = 0;
+    std::string progress_schema = "lockwise"; // holds backfill_progress (created if missing)
+    std::atomic<bool>* stop_requested = nullptr; // polled between batches (SIGINT/SIGTERM)
+    Millis lock_timeout{1000};              // per batch, unless the spec overrides it
+    Millis statement_timeout{30000};
+    Millis idle_in_transaction_timeout{60000};
+    int max_retries = 10;                   // per batch, on 55P03/40P01/40001/57014
+    Millis retry_backoff{100};              // doubles each attempt, with jitter, up to retry_backoff_max
+    Millis retry_backoff_max{5000};
+    Millis revisit_delay{500};              // wait before pass n+1 of a partition (times n)
+    Millis lag_poll{250};                   // how often replica lag is re-checked while over the ceiling
+    long long count_estimate_limit = 1000000; // count(*) the pending rows below this many reltuples
+};
+
+struct BackfillResult {
+    long long rows_updated = 0;      // in this run
+    long long rows_scanned = 0;      // in this run
+    long long rows_left_locked = 0;  // pending rows still held by the application after every pass
+    long long batches = 0;
+    long long retries = 0;
+    long long throttle_events = 0;
+    Millis throttled{0};
+    std::size_t partitions = 0;
+    std::optional<long long> estimated_total;
+    bool resumed = false;            // continued from an earlier run's checkpoint
+    bool already_done = false;       // the checkpoint says it had finished: nothing ran
+    bool interrupted = false;        // stop_requested: checkpointed and returned early
+    Millis elapsed{0};
+    std::vector<PartitionProgress> partition_progress; // final state of each partition
+};
+
+// Runs (or resumes) the backfill. Throws core::Error(usage) when the spec does not
+// validate, pg::SqlError for a database error retrying can't fix (the checkpoint
+// keeps every committed batch: run again to resume).
+BackfillResult run_backfill(pg::Connection& connection, const BackfillSpec& spec, const BackfillOptions& options,
+                            BackfillObserver& observer);
+
+// Removes the checkpoint rows of one backfill step (e.g. after a migration is rolled back).
+void forget_backfill(pg::Connection& connection, const BackfillOptions& options);
+
+} // namespace lockwise::backfill

@@ -1,0 +1,455 @@
+// The backfill engine against a real PostgreSQL: its result equals the plain UPDATE
+// (with and without concurrent application writes, skewed partitions, rows with no
+// source, rows the app holds), it resumes after a stop or a killed backend, retries
+// lock timeouts, throttles, bounds its range, and refuses specs it can't run safely.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "support/testing.hpp"
+#include "test_backfill_support.hpp"
+
+using namespace lockwise;
+using namespace lockwise::backfill;
+using namespace lockwise::backfill::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::vector<int> k_skewed = {2500, 400, 60, 7, 1};
+
+long long pending_with_calls(pg::Connection& connection)
+{
+    return connection
+        .exec("SELECT count(*) FROM leads l WHERE l.last_call_direction IS NULL "
+              "AND EXISTS (SELECT 1 FROM call_log c WHERE c.lead_id = l.id)")
+        .get_int(0, 0);
+}
+
+} // namespace
+
+TEST(BackfillEngine, EqualsPlainUpdateAcrossSkewedPartitions)
+{
+    const auto conninfo = testkit::fresh_database();
+    auto connection = pg::Connection::connect(conninfo);
+    seed(connection, k_skewed);
+    plain_update_copy(connection, false);
+    const auto no_calls = connection.exec("SELECT count(*) FROM leads_plain WHERE last_call_direction IS NULL").get_int(0, 0);
+    ASSERT_GT(no_calls, 500) << "the data must have leads without calls";
+
+    RecordingObserver observer;
+    auto spec = seed_spec({{"key", "id"}, {"partition", "tenant_id"}, {"batch", "auto"}, {"min-batch", "50"}});
+    spec.initial_batch = 100;
+    const auto result = run_backfill(connection, spec, test_options(), observer);
+
+    EXPECT_EQ(differences(connection), 0);
+    EXPECT_FALSE(result.interrupted);
+    EXPECT_FALSE(result.resumed);
+    EXPECT_EQ(result.partitions, 5U);
+    EXPECT_EQ(result.rows_left_locked, 0);
+    const long long total = 2500 + 400 + 60 + 7 + 1;
+    EXPECT_EQ(result.rows_scanned, total) << "each row walked past exactly once: no endless loop on rows that stay NULL";
+    EXPECT_EQ(result.rows_updated, total) << "every row was pending, and the UPDATE counts rows set to NULL too";
+    ASSERT_TRUE(result.estimated_total.has_value());
+    EXPECT_EQ(*result.estimated_total, total) << "small table: an exact count";
+    EXPECT_EQ(observer.partitions_started.size(), 5U);
+    EXPECT_EQ(observer.partitions_done.size(), 5U);
+    EXPECT_EQ(observer.last_progress.rows_updated, total);
+    EXPECT_EQ(observer.last_progress.partitions_finished, 5U);
+
+    // Round-robin: the small tenants finish while the big one still has batches to go.
+    ASSERT_GE(observer.batches.size(), 8U);
+    EXPECT_EQ(observer.partitions_done.back(), "1") << "the largest tenant finishes last";
+    std::set<std::string> first_round;
+    for (std::size_t i = 0; i < 5; ++i) {
+        first_round.insert(observer.batches[i].partition);
+    }
+    EXPECT_EQ(first_round.size(), 5U) << "the first five batches visit all five partitions";
+    for (const auto& batch : observer.batches) {
+        EXPECT_LE(batch.scanned, batch.limit);
+    }
+
+    // Checkpoint: one row per partition, all done, range max recorded.
+    const auto checkpoint = connection.exec(
+        "SELECT count(*), bool_and(done), max(range_max::bigint) FROM lockwise.backfill_progress "
+        "WHERE migration_version = '36' AND step_index = 3");
+    EXPECT_EQ(checkpoint.get_int(0, 0), 5);
+    EXPECT_TRUE(checkpoint.get_bool(0, 1));
+    EXPECT_EQ(checkpoint.get_int(0, 2), connection.exec("SELECT max(id) FROM leads").get_int(0, 0));
+
+    // A finished backfill reruns as a no-op.
+    RecordingObserver again;
+    const auto rerun = run_backfill(connection, spec, test_options(), again);
+    EXPECT_TRUE(rerun.already_done);
+    EXPECT_EQ(rerun.batches, 0);
+    EXPECT_TRUE(again.batches.empty());
+}
+
+TEST(BackfillEngine, UnpartitionedWithFixedBatchAndNoWhere)
+{
+    auto connection = pg::Connection::connect(testkit::fresh_database());
+    seed(connection, {300, 200});
+    auto statement = seed_update_statement();
+    statement.update->where_text.clear();
+    std::vector<catalog::Diagnostic> errors;
+    const auto spec = parse_backfill_spec(backfill_directive({{"batch", "77"}}), statement, errors);
+    ASSERT_TRUE(errors.empty());
+    EXPECT_TRUE(spec.pending.empty());
+    connection.exec("UPDATE leads SET last_call_direction = 'stale' WHERE id % 7 = 0");
+    plain_update_copy(connection, false);
+    // The plain copy ran with the WHERE; without it every row is recomputed.
+    connection.exec(std::string("UPDATE leads_plain AS l ") + k_set_first_call);
+    RecordingObserver observer;
+    const auto result = run_backfill(connection, spec, test_options(), observer);
+    EXPECT_EQ(differences(connection), 0);
+    EXPECT_EQ(result.partitions, 1U);
+    EXPECT_EQ(result.rows_updated, 500);
+    for (const auto& batch : observer.batches) {
+        EXPECT_EQ(batch.limit, 77) << "batch=77 fixes the size";
+    }
+    EXPECT_EQ(result.batches, 500 / 77 + 1 + 1) << "full batches, the tail, and the empty scan that ends the pass";
+}
+
+TEST(BackfillEngine, EqualsPlainUpdateWhileTheApplicationWrites)
+{
+    const auto conninfo = testkit::fresh_database();
+    auto connection = pg::Connection::connect(conninfo);
+    seed(connection, k_skewed);
+    const auto max_id = connection.exec("SELECT max(id) FROM leads").get_int(0, 0);
+
+    // The application after migration 36: logs calls (keeping last_call_direction right for
+    // a lead's first call, as the new release does), touches leads, and creates leads.
+    std::atomic<bool> stop{false};
+    std::atomic<long long> app_transactions{0};
+    std::atomic<long long> app_failures{0};
+    std::thread application([&] {
+        auto app = pg::Connection::connect(conninfo, "app");
+        std::mt19937 rng(36);
+        while (!stop.load()) {
+            const auto lead = std::uniform_int_distribution<long long>(1, max_id)(rng);
+            const auto kind = rng() % 3;
+            try {
+                app.exec("BEGIN");
+                if (kind == 0) {
+                    app.exec_params("INSERT INTO call_log (tenant_id, lead_id, direction) "
+                                    "SELECT tenant_id, id, $2 FROM leads WHERE id = $1::bigint",
+                                    {std::to_string(lead), rng() % 2 ? "inbound" : "outbound"});
+                    app.exec_params(std::string("UPDATE leads AS l ") + k_set_first_call +
+                                        " WHERE l.id = $1::bigint AND l.last_call_direction IS NULL",
+                                    {std::to_string(lead)});
+                } else if (kind == 1) {
+                    app.exec_params("UPDATE leads SET status = 'contacted', updated_at = now() WHERE id = $1::bigint",
+                                    {std::to_string(lead)});
+                } else {
+                    app.exec("WITH n AS (INSERT INTO leads (tenant_id, name) VALUES (2, 'new lead') RETURNING id, tenant_id) "
+                             "INSERT INTO call_log (tenant_id, lead_id, direction) SELECT tenant_id, id, 'inbound' FROM n");
+                    app.exec(std::string("UPDATE leads AS l ") + k_set_first_call +
+                             " WHERE l.id = currval('leads_id_seq') AND l.last_call_direction IS NULL");
+                }
+                app.exec("COMMIT");
+                ++app_transactions;
+            } catch (const pg::SqlError&) {
+                ++app_failures;
+                try {
+                    app.exec("ROLLBACK");
+                } catch (const pg::SqlError&) {
+                }
+            }
+            std::this_thread::sleep_for(1ms);
+        }
+    });
+
+    RecordingObserver observer;
+    auto spec = seed_spec({{"key", "id"}, {"partition", "tenant_id"}, {"batch", "50"}});
+    BackfillResult result;
+    try {
+        result = run_backfill(connection, spec, test_options(), observer);
+    } catch (...) {
+        stop = true;
+        application.join();
+        throw;
+    }
+    stop = true;
+    application.join();
+
+    EXPECT_GT(app_transactions.load(), 20) << "the application ran during the backfill";
+    EXPECT_EQ(app_failures.load(), 0) << "the backfill made no application transaction fail";
+    EXPECT_EQ(result.rows_left_locked, 0);
+    EXPECT_GT(connection.exec("SELECT max(id) FROM leads").get_int(0, 0), max_id) << "the app inserted leads";
+    // Reference: the plain UPDATE over the final data, from scratch.
+    plain_update_copy(connection, true);
+    EXPECT_EQ(differences(connection), 0);
+    EXPECT_EQ(pending_with_calls(connection), 0);
+}
+
+TEST(BackfillEngine, RowsTheApplicationHoldsAreRevisited)
+{
+    const auto conninfo = testkit::fresh_database();
+    auto connection = pg::Connection::connect(conninfo);
+    seed(connection, {600, 300});
+    plain_update_copy(connection, false);
+
+    // The app holds some leads with calls (in both tenants) for ~600 ms, then lets go.
+    auto holder = pg::Connection::connect(conninfo, "app");
+    holder.exec("BEGIN");
+    const auto held = holder.exec("SELECT id FROM leads WHERE id % 4 <> 0 AND id % 50 = 1 FOR UPDATE").rows();
+    ASSERT_GT(held, 10);
+    std::thread release([&] {
+        std::this_thread::sleep_for(600ms);
+        holder.exec("COMMIT");
+    });
+    RecordingObserver observer;
+    auto options = test_options();
+    options.revisit_delay = 300ms;
+    const auto started = pg::Clock::now();
+    const auto result = run_backfill(connection, seed_spec({{"key", "id"}, {"partition", "tenant_id"}, {"batch", "100"}}),
+                                     options, observer);
+    release.join();
+    EXPECT_LT(pg::Clock::now() - started, 10s) << "never waited on the held rows";
+    long long skipped = 0;
+    for (const auto& batch : observer.batches) {
+        skipped += batch.skipped;
+    }
+    EXPECT_GE(skipped, held) << "the held rows were skipped, not waited for";
+    EXPECT_EQ(result.rows_left_locked, 0);
+    EXPECT_EQ(differences(connection), 0) << "revisited and done once the app let go";
+    const auto passes = connection.exec("SELECT max(pass) FROM lockwise.backfill_progress").get_int(0, 0);
+    EXPECT_GE(passes, 2);
+}
+
+TEST(BackfillEngine, RowsHeldThroughEveryPassAreReportedNotDropped)
+{
+    const auto conninfo = testkit::fresh_database();
+    auto connection = pg::Connection::connect(conninfo);
+    seed(connection, {400});
+    auto holder = pg::Connection::connect(conninfo, "app");
+    holder.exec("BEGIN");
+    const auto held = holder.exec("SELECT id FROM leads WHERE id IN (5, 6, 7, 201, 399) FOR UPDATE").rows();
+    ASSERT_EQ(held, 5);
+    RecordingObserver observer;
+    const auto result = run_backfill(connection, seed_spec({{"key", "id"}, {"passes", "2"}, {"batch", "64"}}),
+                                     test_options(), observer);
+    holder.exec("COMMIT");
+    // Lead ids divisible by 4 have no calls but still count: they are pending rows the app held.
+    EXPECT_EQ(result.rows_left_locked, 5);
+    EXPECT_EQ(connection.exec("SELECT skipped, pass, done FROM lockwise.backfill_progress").get_int(0, 0), 5);
+    EXPECT_EQ(connection.exec("SELECT pass FROM lockwise.backfill_progress").get_int(0, 0), 2);
+    EXPECT_EQ(connection.exec("SELECT count(*) FROM leads WHERE id IN (5, 6, 7, 201, 399) AND last_call_direction IS NOT NULL")
+                  .get_int(0, 0),
+              0);
+}
+
+TEST(BackfillEngine, StopFlagCheckpointsAndResumes)
+{
+    auto connection = pg::Connection::connect(testkit::fresh_database());
+    seed(connection, k_skewed);
+    plain_update_copy(connection, false);
+    std::atomic<bool> stop{false};
+    auto options = test_options();
+    options.stop_requested = &stop;
+    RecordingObserver observer;
+    observer.on_batch_hook = [&](const BatchReport&) {
+        if (observer.batches.size() == 7) {
+            stop = true; // what the SIGINT handler does
+        }
+    };
+    const auto spec = seed_spec({{"key", "id"}, {"partition", "tenant_id"}, {"batch", "100"}});
+    const auto first = run_backfill(connection, spec, options, observer);
+    EXPECT_TRUE(first.interrupted);
+    EXPECT_EQ(first.batches, 7) << "finishes the current batch, starts no other";
+    EXPECT_GT(differences(connection), 0) << "stopped part-way";
+    const auto checkpointed = connection.exec("SELECT sum(rows_updated) FROM lockwise.backfill_progress").get_int(0, 0);
+    EXPECT_EQ(checkpointed, first.rows_updated) << "every finished batch is checkpointed";
+
+    stop = false;
+    RecordingObserver resumed_observer;
+    const auto second = run_backfill(connection, spec, options, resumed_observer);
+    EXPECT_TRUE(second.resumed);
+    EXPECT_FALSE(second.interrupted);
+    EXPECT_EQ(first.rows_scanned + second.rows_scanned, 2500 + 400 + 60 + 7 + 1) << "no row walked twice";
+    EXPECT_EQ(resumed_observer.last_progress.rows_updated, first.rows_updated + second.rows_updated);
+    EXPECT_EQ(differences(connection), 0);
+}
+
+TEST(BackfillEngine, KilledBackendThenRerunFinishes)
+{
+    const auto conninfo = testkit::fresh_database();
+    auto connection = pg::Connection::connect(conninfo);
+    seed(connection, k_skewed);
+    plain_update_copy(connection, false);
+    auto killer = pg::Connection::connect(conninfo, "killer");
+    const auto victim = connection.backend_pid();
+    RecordingObserver observer;
+    observer.on_batch_hook = [&](const BatchReport&) {
+        if (observer.batches.size() == 5) {
+            killer.exec_params("SELECT pg_terminate_backend($1::int)", {std::to_string(victim)});
+        }
+    };
+    const auto spec = seed_spec({{"key", "id"}, {"partition", "tenant_id"}, {"batch", "100"}});
+    try {
+        run_backfill(connection, spec, test_options(), observer);
+        FAIL() << "the engine's backend was terminated";
+    } catch (const pg::SqlError& error) {
+        EXPECT_TRUE(error.connection_lost()) << error.what();
+    }
+    long long committed = 0;
+    for (const auto& batch : observer.batches) {
+        committed += batch.scanned;
+    }
+    auto fresh = pg::Connection::connect(conninfo);
+    EXPECT_EQ(fresh.exec("SELECT sum(rows_scanned) FROM lockwise.backfill_progress").get_int(0, 0), committed)
+        << "the five committed batches survived, nothing more";
+    RecordingObserver second_observer;
+    const auto second = run_backfill(fresh, spec, test_options(), second_observer);
+    EXPECT_TRUE(second.resumed);
+    EXPECT_EQ(differences(fresh), 0);
+}
+
+TEST(BackfillEngine, RowsInsertedAfterTheStartAreTheApplicationsJob)
+{
+    const auto conninfo = testkit::fresh_database();
+    auto connection = pg::Connection::connect(conninfo);
+    seed(connection, {300, 300});
+    auto app = pg::Connection::connect(conninfo, "app");
+    long long new_lead = 0;
+    RecordingObserver observer;
+    observer.on_batch_hook = [&](const BatchReport&) {
+        if (observer.batches.size() == 1) {
+            // A new lead with a call, written by an app that does not maintain the column.
+            new_lead = app.exec("INSERT INTO leads (tenant_id, name) VALUES (1, 'late') RETURNING id").get_int(0, 0);
+            app.exec_params("INSERT INTO call_log (tenant_id, lead_id, direction) VALUES (1, $1::bigint, 'outbound')",
+                            {std::to_string(new_lead)});
+        }
+    };
+    run_backfill(connection, seed_spec({{"key", "id"}, {"partition", "tenant_id"}, {"batch", "50"}}), test_options(),
+                 observer);
+    ASSERT_GT(new_lead, 0);
+    EXPECT_TRUE(connection.exec_params("SELECT last_call_direction IS NULL FROM leads WHERE id = $1::bigint",
+                                       {std::to_string(new_lead)})
+                    .get_bool(0, 0))
+        << "beyond the range recorded at the start: left to the application";
+    EXPECT_LT(connection.exec("SELECT max(range_max::bigint) FROM lockwise.backfill_progress").get_int(0, 0), new_lead);
+    EXPECT_EQ(pending_with_calls(connection), 1) << "only the late lead";
+}
+
+TEST(BackfillEngine, LockTimeoutIsRetried)
+{
+    const auto conninfo = testkit::fresh_database();
+    auto connection = pg::Connection::connect(conninfo);
+    seed(connection, {500});
+    plain_update_copy(connection, false);
+    // After the first batch, something holds call_log exclusively for a moment: the next
+    // batch's subquery can't read it and fails on lock_timeout.
+    auto ddl = pg::Connection::connect(conninfo, "ddl");
+    std::thread release;
+    auto options = test_options();
+    options.lock_timeout = 100ms;
+    RecordingObserver observer;
+    observer.on_batch_hook = [&](const BatchReport&) {
+        if (observer.batches.size() == 1) {
+            ddl.exec("BEGIN; LOCK TABLE call_log IN ACCESS EXCLUSIVE MODE");
+            release = std::thread([&] {
+                std::this_thread::sleep_for(700ms);
+                ddl.exec("COMMIT");
+            });
+        }
+    };
+    const auto result = run_backfill(connection, seed_spec({{"key", "id"}, {"batch", "100"}}), options, observer);
+    release.join();
+    EXPECT_GT(result.retries, 0);
+    ASSERT_FALSE(observer.retries.empty());
+    EXPECT_EQ(observer.retries.front(), "55P03");
+    EXPECT_EQ(differences(connection), 0);
+}
+
+TEST(BackfillEngine, OtherErrorsAreNotRetried)
+{
+    auto connection = pg::Connection::connect(testkit::fresh_database());
+    seed(connection, {50});
+    connection.exec("ALTER TABLE leads ADD CONSTRAINT direction_known CHECK (last_call_direction <> 'inbound')");
+    RecordingObserver observer;
+    try {
+        run_backfill(connection, seed_spec({{"key", "id"}}), test_options(), observer);
+        FAIL();
+    } catch (const pg::SqlError& error) {
+        EXPECT_EQ(error.sqlstate(), "23514");
+    }
+    EXPECT_TRUE(observer.retries.empty());
+    EXPECT_FALSE(connection.in_transaction()) << "the failed batch was rolled back";
+}
+
+TEST(BackfillEngine, PauseAndMaxRateThrottleAndAreCounted)
+{
+    auto connection = pg::Connection::connect(testkit::fresh_database());
+    seed(connection, {400});
+    RecordingObserver observer;
+    const auto started = pg::Clock::now();
+    const auto result = run_backfill(connection, seed_spec({{"key", "id"}, {"batch", "100"}, {"max-rate", "1000"}, {"pause", "10ms"}}),
+                                     test_options(), observer);
+    EXPECT_GE(pg::Clock::now() - started, 300ms) << "400 rows at 1000 rows/s take at least ~0.3 s after the first batch";
+    EXPECT_GT(result.throttle_events, 4);
+    EXPECT_EQ(static_cast<std::size_t>(result.throttle_events), observer.throttles.size());
+    const auto logged = std::count_if(observer.debug_lines.begin(), observer.debug_lines.end(),
+                                      [](const std::string& line) { return line.starts_with("throttle:"); });
+    EXPECT_EQ(logged, result.throttle_events) << "every throttle decision is logged";
+}
+
+TEST(BackfillEngine, AdaptiveBatchGrowsTowardsTheTarget)
+{
+    auto connection = pg::Connection::connect(testkit::fresh_database());
+    seed(connection, {3000});
+    RecordingObserver observer;
+    auto spec = seed_spec({{"key", "id"}, {"target-ms", "100"}, {"min-batch", "10"}});
+    spec.initial_batch = 10;
+    run_backfill(connection, spec, test_options(), observer);
+    ASSERT_GE(observer.batches.size(), 3U);
+    EXPECT_EQ(observer.batches.front().limit, 10);
+    EXPECT_GT(observer.batches[observer.batches.size() - 2].limit, 10) << "tiny batches finish far under 100 ms: it grows";
+    for (std::size_t i = 1; i < observer.batches.size(); ++i) {
+        EXPECT_LE(observer.batches[i].limit, observer.batches[i - 1].limit * 2) << "at most doubles per batch";
+    }
+}
+
+TEST(BackfillEngine, ValidationAgainstTheDatabase)
+{
+    auto connection = pg::Connection::connect(testkit::fresh_database());
+    seed(connection, {10});
+    connection.exec("CREATE TABLE pairs (a int, b int, v text, PRIMARY KEY (a, b)); CREATE TABLE nokey (v text)");
+    const auto messages = [&](const BackfillSpec& spec) {
+        std::string all;
+        for (const auto& d : validate_against_database(connection, spec)) {
+            all += d.message + "\n";
+            EXPECT_FALSE(d.hint.empty());
+            EXPECT_GT(d.line, 0);
+        }
+        return all;
+    };
+    EXPECT_EQ(messages(seed_spec()), "");
+    EXPECT_NE(messages(seed_spec({{"key", "nosuch"}})).find("key column \"nosuch\" does not exist"), std::string::npos);
+    EXPECT_NE(messages(seed_spec({{"key", "tenant_id"}})).find("is not unique"), std::string::npos);
+    EXPECT_NE(messages(seed_spec({{"partition", "tenantid"}})).find("partition column \"tenantid\" does not exist"), std::string::npos);
+    EXPECT_NE(messages(seed_spec({{"pending", "l.nosuch IS NULL"}})).find("pending predicate does not run"), std::string::npos);
+
+    auto on = [&](const std::string& table) {
+        auto spec = seed_spec({});
+        spec.table = table;
+        spec.alias.clear();
+        spec.head_text = "UPDATE " + table + " SET v = 'x'";
+        spec.where_text.clear();
+        spec.pending.clear();
+        return spec;
+    };
+    EXPECT_NE(messages(on("pairs")).find("has 2 columns"), std::string::npos);
+    EXPECT_NE(messages(on("nokey")).find("has no primary key"), std::string::npos);
+    EXPECT_NE(messages(on("missing")).find("does not exist"), std::string::npos);
+    try {
+        RecordingObserver observer;
+        run_backfill(connection, on("pairs"), test_options(), observer);
+        FAIL();
+    } catch (const core::Error& error) {
+        EXPECT_EQ(error.code(), core::ExitCode::usage);
+    }
+}
