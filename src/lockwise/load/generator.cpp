@@ -82,8 +82,22 @@ std::vector<PhaseSummary> LoadSnapshot::phase_summaries() const
 {
     std::vector<PhaseSummary> out;
     for (std::size_t i = 0; i < phases.size(); ++i) {
-        const auto to = i + 1 < phases.size() ? phases[i + 1].at : elapsed + window;
-        out.push_back(summarize(phases[i].at, to, phases[i].name));
+        PhaseSummary summary;
+        summary.name = phases[i].name;
+        summary.from = phases[i].at;
+        summary.to = i + 1 < phases.size() ? phases[i + 1].at : elapsed;
+        if (i < phase_stats.size()) {
+            const auto& stats = phase_stats[i];
+            summary.latency = stats.latency;
+            summary.committed = stats.committed;
+            summary.failed = stats.failed;
+            summary.errors = stats.errors;
+            const auto duration = summary.to - summary.from;
+            if (duration.count() > 0) {
+                summary.throughput = static_cast<double>(stats.completed) * 1e6 / static_cast<double>(duration.count());
+            }
+        }
+        out.push_back(std::move(summary));
     }
     return out;
 }
@@ -101,6 +115,7 @@ struct LoadGenerator::Client {
     bool in_flight = false;
     bool cancelled_by_stop = false;
     std::vector<WindowStats> windows;
+    std::vector<WindowStats> phases; // by phase mark index
     Histogram latency;
     std::uint64_t committed = 0;
     std::uint64_t failed = 0;
@@ -245,6 +260,17 @@ void LoadGenerator::stop()
     }
 }
 
+std::size_t LoadGenerator::phase_at(std::uint64_t since_start_us) const
+{
+    const std::lock_guard lock(m_phase_mutex);
+    std::size_t phase = 0;
+    while (phase + 1 < m_phases.size() &&
+           static_cast<std::uint64_t>(m_phases[phase + 1].at.count()) <= since_start_us) {
+        ++phase;
+    }
+    return phase;
+}
+
 void LoadGenerator::mark_phase(std::string name)
 {
     const auto at = running() ? since_start(Clock::now()) : Micros{0};
@@ -289,6 +315,12 @@ LoadSnapshot LoadGenerator::snapshot() const
         for (std::size_t i = 0; i < client->windows.size(); ++i) {
             out.windows[i].merge(client->windows[i]);
         }
+        if (out.phase_stats.size() < client->phases.size()) {
+            out.phase_stats.resize(client->phases.size());
+        }
+        for (std::size_t i = 0; i < client->phases.size(); ++i) {
+            out.phase_stats[i].merge(client->phases[i]);
+        }
         out.latency.merge(client->latency);
         out.committed += client->committed;
         out.failed += client->failed;
@@ -301,6 +333,7 @@ LoadSnapshot LoadGenerator::snapshot() const
         }
         out.reconnects += client->reconnects;
     }
+    out.phase_stats.resize(std::max(out.phase_stats.size(), out.phases.size()));
     if (m_started_at != Clock::time_point()) {
         // Ticket k is due at k/rate: those due by `elapsed` are 0..floor(elapsed*rate).
         out.scheduled = static_cast<std::uint64_t>(
@@ -353,26 +386,35 @@ void LoadGenerator::client_loop(Client& client)
             }
         }
         const auto finished = Clock::now();
+        const auto scheduled_us = to_us(scheduled - m_started_at);
+        const auto finished_us = to_us(finished - m_started_at);
+        const auto phase = phase_at(scheduled_us);
+        const auto done_phase = phase_at(finished_us);
         {
             const std::lock_guard lock(client.mutex);
             client.in_flight = false;
             if (client.cancelled_by_stop) {
                 break; // our own cancel at shutdown: not the application's failure
             }
-            const auto scheduled_us = to_us(scheduled - m_started_at);
-            const auto finished_us = to_us(finished - m_started_at);
             const auto slot = static_cast<std::size_t>(scheduled_us / window_us);
             const auto done_slot = static_cast<std::size_t>(finished_us / window_us);
             if (client.windows.size() <= std::max(slot, done_slot)) {
                 client.windows.resize(std::max(slot, done_slot) + 1);
             }
+            if (client.phases.size() <= std::max(phase, done_phase)) {
+                client.phases.resize(std::max(phase, done_phase) + 1);
+            }
+            client.phases[done_phase].completed += 1;
             auto& window = client.windows[slot];
+            auto& in_phase = client.phases[phase];
             auto& per_transaction = client.transactions[transaction.name];
             client.windows[done_slot].completed += 1;
             if (failure.empty()) {
                 const auto latency = to_us(finished - scheduled);
                 window.latency.record(latency);
                 window.committed += 1;
+                in_phase.latency.record(latency);
+                in_phase.committed += 1;
                 client.latency.record(latency);
                 client.committed += 1;
                 per_transaction.latency.record(latency);
@@ -380,6 +422,8 @@ void LoadGenerator::client_loop(Client& client)
             } else {
                 window.failed += 1;
                 window.errors[failure] += 1;
+                in_phase.failed += 1;
+                in_phase.errors[failure] += 1;
                 client.failed += 1;
                 client.errors[failure] += 1;
                 per_transaction.failed += 1;

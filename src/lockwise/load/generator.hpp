@@ -83,6 +83,9 @@ struct LoadSnapshot {
     double target_rate = 0;
     std::vector<WindowStats> windows;  // windows[i] covers [i*window, (i+1)*window) since start
     std::vector<PhaseMark> phases;     // in time order
+    // Per phase, exactly (not at window resolution): transactions scheduled after its mark
+    // and before the next; `completed` counts those that finished in the phase.
+    std::vector<WindowStats> phase_stats;
     Histogram latency;                 // every committed transaction
     std::uint64_t committed = 0;
     std::uint64_t failed = 0;
@@ -94,7 +97,8 @@ struct LoadSnapshot {
 
     // Figures for transactions scheduled in [from, to) (windows are the resolution).
     PhaseSummary summarize(Micros from, Micros to, std::string name = {}) const;
-    // One summary per phase mark, each running to the next mark (the last to `elapsed`).
+    // One summary per phase mark, each running to the next mark (the last to `elapsed`),
+    // each transaction attributed by its scheduled start time.
     std::vector<PhaseSummary> phase_summaries() const;
 };
 
@@ -128,6 +132,7 @@ private:
     void run_transaction(Client& client, const Transaction& transaction, Rng& rng);
     void reconnect(Client& client);
     Micros since_start(Clock::time_point at) const;
+    std::size_t phase_at(std::uint64_t since_start_us) const;
 
     Workload m_workload;
     LoadOptions m_options;
