@@ -204,9 +204,10 @@ BlockingInfo blocking_info(pg::Connection& conn, int pid)
 std::vector<QueuedSession> queued_behind(pg::Connection& conn, int pid)
 {
     const auto waiters = conn.exec(fmt::format(R"(
+        WITH ungranted AS MATERIALIZED (SELECT DISTINCT ON (pid) * FROM pg_locks WHERE NOT granted ORDER BY pid)
         SELECT {}, {}, array_to_string(pg_blocking_pids(a.pid), ',') AS blocked_by
         FROM (SELECT * FROM pg_stat_activity WHERE wait_event_type = 'Lock' OFFSET 0) a
-        LEFT JOIN LATERAL (SELECT * FROM pg_locks l WHERE l.pid = a.pid AND NOT l.granted LIMIT 1) l ON true)",
+        LEFT JOIN ungranted l ON l.pid = a.pid)",
                                                k_session_columns, k_lock_columns));
     std::map<int, std::vector<int>> waiters_of; // blocker pid -> rows waiting on it
     for (int row = 0; row < waiters.rows(); ++row) {

@@ -18,13 +18,14 @@ BlockingTree blocking_tree(pg::Connection& conn)
         WITH waiters AS MATERIALIZED (
             SELECT w.pid, pg_blocking_pids(w.pid) AS blockers
             FROM (SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' OFFSET 0) w),
-        involved AS (SELECT pid FROM waiters UNION SELECT unnest(blockers) FROM waiters)
+        involved AS (SELECT pid FROM waiters UNION SELECT unnest(blockers) FROM waiters),
+        ungranted AS MATERIALIZED (SELECT DISTINCT ON (pid) * FROM pg_locks WHERE NOT granted ORDER BY pid)
         SELECT {}, {},
                coalesce((SELECT array_to_string(blockers, ',') FROM waiters WHERE waiters.pid = a.pid), '')
                    AS blocked_by
         FROM pg_stat_activity a
         JOIN involved i ON i.pid = a.pid
-        LEFT JOIN LATERAL (SELECT * FROM pg_locks l WHERE l.pid = a.pid AND NOT l.granted LIMIT 1) l ON true
+        LEFT JOIN ungranted l ON l.pid = a.pid
         WHERE a.pid <> pg_backend_pid())",
                                               detail::k_session_columns, detail::k_lock_columns));
     BlockingTree tree;
