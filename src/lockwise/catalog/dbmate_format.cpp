@@ -91,8 +91,9 @@ void read_dbmate(Reading& reading)
                                               std::string("second '-- migrate:") + (marker.up ? "up" : "down") + "' marker",
                                               "A dbmate migration has one up and at most one down section."));
                 valid = false;
+            } else {
+                slot = &marker;
             }
-            slot = &marker;
         }
         if (up == nullptr) {
             reading.error(file_diagnostic(display, "missing '-- migrate:up'",

@@ -47,7 +47,8 @@ void read_metadata(Reading& reading, const DirectoryEntry& entry, Migration& mig
         }
         const auto& where = node->source().begin;
         reading.error(text_diagnostic(display, *text, offset_at(*text, where.line, where.column),
-                                      "run_in_transaction must be true or false"));
+                                      "run_in_transaction must be true or false",
+                                      "Write run_in_transaction = false (a TOML boolean, without quotes)."));
     } catch (const toml::parse_error& error) {
         const auto& where = error.source().begin;
         reading.error(text_diagnostic(display, *text, offset_at(*text, where.line, where.column),

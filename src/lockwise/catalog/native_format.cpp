@@ -60,7 +60,8 @@ void read_script_config(Reading& reading, const DirectoryEntry& config, Migratio
         if (key == "executeInTransaction" && (value == "false" || value == "true")) {
             migration.run_in_transaction = value == "true";
         } else if (key == "executeInTransaction") {
-            reading.error(text_diagnostic(display, *text, line.begin, "executeInTransaction must be true or false"));
+            reading.error(text_diagnostic(display, *text, line.begin, "executeInTransaction must be true or false",
+                                          "Write executeInTransaction=false or executeInTransaction=true."));
         } else {
             reading.note(text_diagnostic(display, *text, line.begin,
                                          "ignored: lockwise does not use the setting '" + std::string(key) + "'"));
