@@ -4,6 +4,7 @@
 #include "lockwise/report/logger.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <sys/ioctl.h>
@@ -199,7 +200,7 @@ nlohmann::json progress_fields(const ProgressView& view)
                              {"unit", view.unit},
                              {"done", view.done},
                              {"total", view.total ? nlohmann::json(*view.total) : nlohmann::json(nullptr)},
-                             {"rate_per_s", view.rate},
+                             {"rate_per_s", std::round(view.rate * 10.0) / 10.0},
                              {"elapsed_ms", view.elapsed.count()},
                              {"eta_ms", view.eta ? nlohmann::json(view.eta->count()) : nlohmann::json(nullptr)}};
     return fields;
@@ -276,7 +277,7 @@ void Logger::event(Level level, std::string_view event_name, std::string_view me
 }
 
 void Logger::write_event_locked(Level level, std::string_view event_name, const std::string& message,
-                                const nlohmann::json& fields)
+                                const nlohmann::json& fields, bool text_fields)
 {
     const auto timestamp = now();
     switch (m_options.format) {
@@ -298,7 +299,7 @@ void Logger::write_event_locked(Level level, std::string_view event_name, const 
     case LogFormat::pretty: {
         erase_bars_locked();
         std::string text = message;
-        if (m_options.min_level == Level::debug && fields.is_object()) {
+        if (text_fields && m_options.min_level == Level::debug && fields.is_object()) {
             for (const auto& [key, value] : fields.items()) {
                 text += fmt::format(" {}={}", key, logfmt_value(value));
             }
@@ -316,7 +317,7 @@ void Logger::write_event_locked(Level level, std::string_view event_name, const 
     case LogFormat::automatic:
     case LogFormat::plain: {
         std::string text = fmt::format("{} {:<5} {}", format_timestamp(timestamp), to_string(level), message);
-        if (fields.is_object()) {
+        if (text_fields && fields.is_object()) {
             for (const auto& [key, value] : fields.items()) {
                 text += fmt::format(" {}={}", key, logfmt_value(value));
             }
@@ -450,7 +451,8 @@ void Logger::progress_update(int id, std::optional<long long> done, long long de
     if (current - bar.last_line >= m_options.progress_interval && enabled(Level::info)) {
         bar.last_line = current;
         const auto view = view_locked(bar);
-        write_event_locked(Level::info, "progress", render_progress_text(view), progress_fields(view));
+        // The text already says everything the fields hold: no key=value tail on progress lines.
+        write_event_locked(Level::info, "progress", render_progress_text(view), progress_fields(view), false);
     }
 }
 
@@ -488,7 +490,7 @@ void Logger::progress_finish(int id, std::string_view outcome, bool quiet)
         const auto text = fmt::format("{}{} {} in {} ({} {}/s) {}", view.label.empty() ? "" : view.label + ": ",
                                       format_count(view.done), view.unit, format_duration(view.elapsed),
                                       format_si(view.rate), view.unit, outcome);
-        write_event_locked(Level::info, "progress", text, fields);
+        write_event_locked(Level::info, "progress", text, fields, false);
     } else if (m_options.format == LogFormat::pretty) {
         draw_bars_locked();
     }

@@ -101,7 +101,7 @@ private:
     std::string redact_locked(std::string_view text) const;
     nlohmann::json redact_json(const nlohmann::json& value) const;
     void write_event_locked(Level level, std::string_view event, const std::string& message,
-                            const nlohmann::json& fields);
+                            const nlohmann::json& fields, bool text_fields = true);
     void erase_bars_locked();
     void draw_bars_locked();
     int terminal_width() const;
