@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "lockwise/catalog/duration.hpp"
 #include "lockwise/core/source_location.hpp"
 
 namespace lockwise::backfill {
@@ -19,7 +20,7 @@ const std::set<std::string, std::less<>> k_known_options = {
     "max-rate", "max-lag", "passes", "pending", "lock-timeout", "statement-timeout",
 };
 
-constexpr std::string_view k_duration_syntax = "an integer followed by ms, s, min or h (for example 250ms, 5s, 2min, 1h)";
+using catalog::k_duration_syntax;
 
 std::optional<long long> parse_integer(std::string_view text)
 {
@@ -43,40 +44,20 @@ std::optional<double> parse_number(std::string_view text)
     return value;
 }
 
-// A quick, parser-free sanity check of the pending predicate: balanced parentheses
-// outside quotes, nothing that would end the statement. The database check
-// (validate_against_database) runs it through PostgreSQL's own parser.
+// The predicate must be one boolean expression: PostgreSQL's parser judges it inside
+// "SELECT 1 WHERE (...)", which also rejects a ';' smuggling in a second statement.
 std::optional<std::string> predicate_problem(std::string_view text)
 {
-    int depth = 0;
-    char quote = 0;
-    for (const char c : text) {
-        if (quote != 0) {
-            if (c == quote) {
-                quote = 0;
-            }
-            continue;
-        }
-        if (c == '\'' || c == '"') {
-            quote = c;
-        } else if (c == '(') {
-            ++depth;
-        } else if (c == ')') {
-            if (--depth < 0) {
-                return "unbalanced ')'";
-            }
-        } else if (c == ';') {
-            return "';' is not allowed in a predicate";
-        }
-    }
-    if (quote != 0) {
-        return "unterminated quoted string";
-    }
-    if (depth != 0) {
-        return "unbalanced '('";
-    }
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         return "the predicate is empty";
+    }
+    const auto wrapped = "SELECT 1 WHERE (" + std::string(text) + ")";
+    const auto parsed = sql::parse_script(wrapped);
+    if (!parsed.errors.empty()) {
+        return parsed.errors.front().message;
+    }
+    if (parsed.statements.size() != 1) {
+        return "it is not a single condition";
     }
     return std::nullopt;
 }
@@ -85,31 +66,7 @@ std::optional<std::string> predicate_problem(std::string_view text)
 
 std::optional<Millis> parse_backfill_duration(std::string_view text)
 {
-    std::size_t digits = 0;
-    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
-        ++digits;
-    }
-    if (digits == 0 || digits > 12) {
-        return std::nullopt;
-    }
-    const auto number = parse_integer(text.substr(0, digits));
-    const auto unit = text.substr(digits);
-    if (!number) {
-        return std::nullopt;
-    }
-    if (unit == "ms") {
-        return Millis(*number);
-    }
-    if (unit == "s") {
-        return Millis(*number * 1000);
-    }
-    if (unit == "min") {
-        return Millis(*number * 60 * 1000);
-    }
-    if (unit == "h") {
-        return Millis(*number * 3600 * 1000);
-    }
-    return std::nullopt;
+    return catalog::parse_duration(text);
 }
 
 std::optional<long long> parse_byte_size(std::string_view text)

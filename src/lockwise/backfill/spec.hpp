@@ -73,7 +73,7 @@ BackfillSpec parse_backfill_spec(const catalog::Directive& directive, const sql:
 // (EXPLAIN, catalog queries); returns every problem found, empty when the spec is runnable.
 std::vector<catalog::Diagnostic> validate_against_database(pg::Connection& connection, const BackfillSpec& spec);
 
-// "250ms", "2s", "1.5s", "3m", "1h"; a bare number is milliseconds. nullopt if invalid.
+// catalog::parse_duration: "250ms", "5s", "2min", "1h". nullopt if invalid.
 std::optional<Millis> parse_backfill_duration(std::string_view text);
 // "1048576", "512kB", "16MB", "1GB" (1024-based, as PostgreSQL's units). nullopt if invalid.
 std::optional<long long> parse_byte_size(std::string_view text);
