@@ -104,19 +104,16 @@ bool Version::operator==(const Version& other) const noexcept
 
 std::string Version::canonical() const
 {
-    // Trailing zero parts are dropped so that equal versions have one spelling.
-    auto count = parts.size();
-    while (count > 1 && parts[count - 1] == 0) {
-        --count;
-    }
+    // As the contract says: the parts as numbers (no leading zeros), every part kept.
+    // "1.0" stays "1.0" although it equals "1": the catalog refuses such pairs as duplicates.
     std::string out;
-    for (std::size_t i = 0; i < count; ++i) {
+    for (std::size_t i = 0; i < parts.size(); ++i) {
         if (i > 0) {
             out += '.';
         }
         out += std::to_string(parts[i]);
     }
-    return out.empty() ? "0" : out;
+    return out;
 }
 
 } // namespace lockwise::catalog
