@@ -696,7 +696,10 @@ private:
         const auto table = qualified(schema, name);
         const bool existing = !is_new_relation(schema, name);
         for (const auto& action : st.actions) {
-            const auto span = locate(st, action.column.empty() ? action.subcommand : action.column);
+            // Point at the column, else the named object (constraint, partition), else the subcommand.
+            const auto span = locate(st, !action.column.empty() ? action.column
+                                         : !action.name.empty() ? action.name
+                                                                : action.subcommand);
             switch (action.kind) {
             case AlterAction::Kind::add_column:
                 if (existing && action.column_def) {
@@ -783,6 +786,25 @@ private:
                     "", "Drop the dependent constraints explicitly first.");
             }
         }
+    }
+
+    static std::string_view constraint_keyword(ConstraintKind kind)
+    {
+        switch (kind) {
+        case ConstraintKind::foreign_key:
+            return "FOREIGN";
+        case ConstraintKind::check:
+            return "CHECK";
+        case ConstraintKind::unique:
+            return "UNIQUE";
+        case ConstraintKind::primary_key:
+            return "PRIMARY";
+        case ConstraintKind::exclusion:
+            return "EXCLUDE";
+        default:
+            break;
+        }
+        return "ADD";
     }
 
     static std::string default_expression(const std::string& text, const std::string& column)
@@ -979,7 +1001,7 @@ private:
     {
         const auto& c = *action.constraint;
         const auto cols = fmt::format("{}", fmt::join(c.columns, ", "));
-        const auto span = locate(st, c.name.empty() ? action.subcommand : c.name);
+        const auto span = locate(st, !c.name.empty() ? std::string_view(c.name) : constraint_keyword(c.kind));
         PendingConstraint pending{qualified(schema, name), c.name, c.not_null_check_column.value_or(""), !c.not_valid,
                                   m_places[m_index].group, c.not_valid};
         m_constraints.push_back(pending);
@@ -1119,30 +1141,30 @@ private:
 
     // ---- lock spread -------------------------------------------------------------------------
 
+    // The seed's deadlock: statements of one transaction that write-lock different existing
+    // tables. Judged per statement by the table it is about (a statement's own extra locks,
+    // e.g. the referenced table of a foreign key, are taken atomically by PostgreSQL).
     void lint_lock_spread(const Statement& st)
     {
         const auto& place = m_places[m_index];
-        if (!place.in_transaction) {
+        const auto* rel = target(st);
+        if (!place.in_transaction || rel == nullptr || rel->created_by_statement ||
+            is_new_relation(rel->schema, rel->name) || !sql::lock_blocks_writes(rel->mode)) {
             return;
         }
         auto& held = m_group_locks[place.group];
-        for (const auto& lock : st.locks) {
-            if (lock.created_by_statement || is_new_relation(lock.schema, lock.name) || !sql::lock_blocks_writes(lock.mode)) {
-                continue;
-            }
-            const auto key = qualified(lock.schema, lock.name);
-            if (held.contains(key)) {
-                continue;
-            }
-            if (!held.empty()) {
-                const auto& [first, line] = *held.begin();
-                add("multiple-exclusive-locks", st.span, key, lock.mode, st.work,
-                    fmt::format("takes {} on {} while the same transaction still holds a write-blocking lock on {} (line {}): an application that locks them in the other order deadlocks with it, and both tables stay blocked until commit",
-                                sql::lock_mode_name(lock.mode), key, first, line),
-                    "", "Put statements that lock different busy tables in separate migrations (or separate BEGIN ... COMMIT blocks) unless they must be atomic.");
-            }
-            held.emplace(key, st.span.line);
+        const auto key = qualified(rel->schema, rel->name);
+        if (held.contains(key)) {
+            return;
         }
+        if (!held.empty()) {
+            const auto& [first, line] = *held.begin();
+            add("multiple-exclusive-locks", st.span, key, rel->mode, st.work,
+                fmt::format("takes {} on {} while the same transaction still holds a write-blocking lock on {} (line {}): an application that locks them in the other order deadlocks with it, and both tables stay blocked until commit",
+                            sql::lock_mode_name(rel->mode), key, first, line),
+                "", "Put statements that lock different busy tables in separate migrations (or separate BEGIN ... COMMIT blocks) unless they must be atomic.");
+        }
+        held.emplace(key, st.span.line);
     }
 
     // ---- state after each statement ---------------------------------------------------------
