@@ -64,24 +64,6 @@ std::string tag_of_node(std::string_view type)
     return tag;
 }
 
-// OBJECT_MATVIEW -> "MATERIALIZED VIEW", OBJECT_FOREIGN_TABLE -> "FOREIGN TABLE".
-std::string object_word(std::string_view object_type)
-{
-    if (object_type == "OBJECT_MATVIEW") {
-        return "MATERIALIZED VIEW";
-    }
-    if (object_type == "OBJECT_TABCONSTRAINT") {
-        return "CONSTRAINT";
-    }
-    std::string_view name = object_type;
-    if (name.starts_with("OBJECT_")) {
-        name.remove_prefix(7);
-    }
-    std::string word(name);
-    std::replace(word.begin(), word.end(), '_', ' ');
-    return word;
-}
-
 bool is_table_like(std::string_view object_type)
 {
     return object_type == "OBJECT_TABLE" || object_type == "OBJECT_VIEW" || object_type == "OBJECT_MATVIEW" ||
@@ -258,6 +240,24 @@ void classify_simple_locks(std::string_view type, const Json& body, Statement& s
 }
 
 } // namespace
+
+// OBJECT_MATVIEW -> "MATERIALIZED VIEW", OBJECT_FOREIGN_TABLE -> "FOREIGN TABLE".
+std::string object_word(std::string_view object_type)
+{
+    if (object_type == "OBJECT_MATVIEW") {
+        return "MATERIALIZED VIEW";
+    }
+    if (object_type == "OBJECT_TABCONSTRAINT") {
+        return "CONSTRAINT";
+    }
+    std::string_view name = object_type;
+    if (name.starts_with("OBJECT_")) {
+        name.remove_prefix(7);
+    }
+    std::string word(name);
+    std::replace(word.begin(), word.end(), '_', ' ');
+    return word;
+}
 
 void classify_drop(const Json& body, Statement& statement)
 {

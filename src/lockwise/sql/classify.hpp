@@ -30,6 +30,9 @@ void classify_copy(const Json& body, Statement& statement);
 void classify_drop(const Json& body, Statement& statement);
 void classify_maintenance(std::string_view type, const Json& body, Statement& statement);
 
+// OBJECT_MATVIEW -> "MATERIALIZED VIEW", OBJECT_FOREIGN_TABLE -> "FOREIGN TABLE".
+std::string object_word(std::string_view object_type);
+
 // Shared by CREATE TABLE and ALTER TABLE ADD COLUMN / ADD CONSTRAINT.
 ColumnDef column_of(const Json& column_def, std::vector<Constraint>& constraints);
 Constraint constraint_of(const Json& constraint);

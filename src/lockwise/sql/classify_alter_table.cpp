@@ -138,7 +138,7 @@ TableWork add_column_work(const ColumnDef& column, const std::vector<Constraint>
     return work;
 }
 
-AlterAction action_of(const Json& cmd, const RelationName& table, Statement& statement)
+AlterAction action_of(const Json& cmd, Statement& statement)
 {
     AlterAction action;
     const auto subtype = text_of(cmd, "subtype");
@@ -284,7 +284,6 @@ AlterAction action_of(const Json& cmd, const RelationName& table, Statement& sta
     action.lock = LockMode::access_exclusive;
     action.work = TableWork::metadata_only;
     statement.notes.push_back("unrecognised ALTER TABLE subcommand " + subtype + ": assumed ACCESS EXCLUSIVE");
-    (void)table;
     return action;
 }
 
@@ -329,7 +328,7 @@ void classify_alter_table(const Json& body, Statement& statement)
     add_lock(statement, table, LockMode::none); // keeps the altered table first in `locks`
     if (const auto* cmds = member(body, "cmds"); cmds != nullptr && cmds->is_array()) {
         for (const auto& item : *cmds) {
-            auto action = action_of(node_body(item), table, statement);
+            auto action = action_of(node_body(item), statement);
             if (object_type == "OBJECT_TYPE") {
                 // ALTER TYPE ... ADD/DROP/ALTER ATTRIBUTE on a composite type: no table lock.
                 action.lock = LockMode::none;
@@ -384,10 +383,7 @@ void classify_rename(const Json& body, Statement& statement)
             action.lock = LockMode::share_update_exclusive;
         }
     } else {
-        statement.kind = alter_kind(rename_type == "OBJECT_DOMAIN" ? "OBJECT_TYPE" : rename_type);
-        if (statement.kind == "ALTER TABLE") {
-            statement.kind = "ALTER";
-        }
+        statement.kind = "ALTER " + object_word(rename_type);
         return;
     }
     statement.work = action.work;
@@ -404,9 +400,7 @@ void classify_alter_schema(const Json& body, Statement& statement)
     statement.if_exists = flag_of(body, "missing_ok");
     const Json* relation = member(body, "relation");
     if (!is_relation_object(object_type) || relation == nullptr) {
-        if (statement.kind == "ALTER TABLE") {
-            statement.kind = "ALTER";
-        }
+        statement.kind = "ALTER " + object_word(object_type);
         return;
     }
     AlterAction action;
