@@ -233,6 +233,34 @@ TEST(LocksTerminate, ReasonCannotBreakOutOfItsComment)
     }
 }
 
+TEST(LocksBlocking, ConflictingHoldersFollowTheMatrix)
+{
+    const auto conninfo = testkit::fresh_database();
+    auto watcher = pg::Connection::connect(conninfo, "watcher");
+    auto writer = pg::Connection::connect(conninfo, "writer");
+    watcher.exec("CREATE TABLE t (id int); CREATE TABLE u (id int)");
+    const auto u_oid = std::string(watcher.exec("SELECT 'u'::regclass::oid").get(0, 0));
+    writer.exec("BEGIN; INSERT INTO t VALUES (1); LOCK TABLE u IN SHARE MODE;");
+    // CREATE INDEX (SHARE) waits for the writer's ROW EXCLUSIVE; CREATE INDEX CONCURRENTLY's
+    // SHARE UPDATE EXCLUSIVE does not.
+    auto holders = locks::conflicting_holders(watcher, {"t"}, locks::LockMode::share);
+    ASSERT_EQ(holders.size(), 1U);
+    EXPECT_EQ(holders[0].pid, writer.backend_pid());
+    EXPECT_EQ(holders[0].held_modes, std::vector<std::string>{"RowExclusiveLock on t"});
+    EXPECT_TRUE(locks::conflicting_holders(watcher, {"t"}, locks::LockMode::share_update_exclusive).empty());
+    // Several relations (one by oid): one holder, each conflicting lock listed.
+    holders = locks::conflicting_holders(watcher, {"public.t", u_oid}, locks::LockMode::row_exclusive);
+    ASSERT_EQ(holders.size(), 1U);
+    EXPECT_EQ(holders[0].held_modes, std::vector<std::string>{"ShareLock on u"}) << "ROW EXCLUSIVE vs ROW EXCLUSIVE is fine";
+    holders = locks::conflicting_holders(watcher, {"t", "u"}, locks::LockMode::access_exclusive);
+    ASSERT_EQ(holders.size(), 1U);
+    EXPECT_EQ(holders[0].held_modes.size(), 2U);
+    EXPECT_EQ(holders[0].state, "idle in transaction");
+    EXPECT_TRUE(locks::conflicting_holders(watcher, {"\"weird\"\"name", "99999999", "99999999999999"}, locks::LockMode::access_exclusive).empty());
+    writer.exec("COMMIT");
+    EXPECT_TRUE(locks::conflicting_holders(watcher, {"t", "u"}, locks::LockMode::access_exclusive).empty());
+}
+
 TEST(LocksBlocking, RowLockWaitNamesTheTransactionHolder)
 {
     const auto conninfo = testkit::fresh_database();

@@ -68,6 +68,18 @@ TEST(ReportRedact, SqlPasswordLiterals)
     EXPECT_EQ(scrub_text("ALTER USER app WITH password 'x'"), "ALTER USER app WITH password '***'");
 }
 
+TEST(ReportRedact, EdgeCases)
+{
+    EXPECT_EQ(scrub_text("password="), "password=");
+    EXPECT_EQ(scrub_text("password='unterminated"), "password=***");
+    EXPECT_EQ(scrub_text("PASSWORD 'open"), "PASSWORD '***'");
+    EXPECT_EQ(scrub_text("a password=x b password=y"), "a password=*** b password=***");
+    EXPECT_EQ(scrub_text("the password is wrong"), "the password is wrong");
+    EXPECT_EQ(scrub_text("postgres://a:b@h postgres://c:d@h"), "postgres://a:***@h postgres://c:***@h");
+    EXPECT_EQ(scrub_text("postgres://a:b"), "postgres://a:b") << "host:port without user info";
+    EXPECT_EQ(scrub_text("://:@"), "://:***@");
+}
+
 TEST(ReportRedact, PlainTextIsUntouched)
 {
     const std::string text = "step 2/5 autocommit CREATE INDEX CONCURRENTLY idx_x ON leads (tenant_id)";

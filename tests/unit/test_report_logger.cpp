@@ -224,6 +224,8 @@ TEST(ReportProgress, PrettyRedrawsInPlaceThrottledAndKeepsLogLinesAbove)
     const auto line_at = with_line.find("a log line\n");
     ASSERT_NE(line_at, std::string::npos);
     EXPECT_NE(with_line.find("10/100 rows", line_at), std::string::npos);
+    log.clear_bars();
+    EXPECT_TRUE(out.str().ends_with("\r\x1b[2K")) << "bars erased for another stream";
     auto second = log.progress("tenant 2", 50);
     clock.now += 150ms;
     second.advance(5);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <set>
@@ -239,6 +240,32 @@ std::vector<QueuedSession> queued_behind(pg::Connection& conn, int pid)
 std::vector<Blocker> conflicting_holders(pg::Connection& conn, const std::vector<std::string>& relations,
                                          LockMode wanted, std::optional<int> exclude_pid)
 {
+    // Resolved one by one: to_regclass() returns NULL for a missing relation but raises an
+    // error for a malformed name, which must not fail the whole check.
+    std::vector<std::string> oids;
+    for (const auto& relation : relations) {
+        if (!relation.empty() && relation.find_first_not_of("0123456789") == std::string::npos) {
+            std::uint32_t oid = 0;
+            const auto [end, error] = std::from_chars(relation.data(), relation.data() + relation.size(), oid);
+            if (error == std::errc() && end == relation.data() + relation.size()) {
+                oids.push_back(relation);
+            }
+            continue;
+        }
+        try {
+            const auto resolved = conn.exec_params("SELECT to_regclass($1)::oid", {relation});
+            if (!resolved.is_null(0, 0)) {
+                oids.emplace_back(resolved.get(0, 0));
+            }
+        } catch (const pg::SqlError& error) {
+            if (error.connection_lost()) {
+                throw;
+            }
+        }
+    }
+    if (oids.empty()) {
+        return {};
+    }
     std::vector<std::string> modes;
     for (auto mode : conflicting_modes(wanted)) {
         modes.emplace_back(pg_locks_name(mode));
@@ -250,13 +277,12 @@ std::vector<Blocker> conflicting_holders(pg::Connection& conn, const std::vector
         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.granted AND l.locktype = 'relation'
           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND l.relation = ANY (ARRAY(SELECT to_regclass(r) FROM unnest($1::text[]) AS r
-                                      WHERE to_regclass(r) IS NOT NULL))
+          AND l.relation = ANY ($1::oid[])
           AND l.mode = ANY ($2::text[])
           AND l.pid <> pg_backend_pid() AND l.pid <> $3
         ORDER BY a.xact_start NULLS LAST, a.pid, l.relation, l.mode)",
                     k_session_columns),
-        {detail::text_array_literal(relations), detail::text_array_literal(modes),
+        {detail::text_array_literal(oids), detail::text_array_literal(modes),
          std::to_string(exclude_pid.value_or(0))});
     std::vector<Blocker> holders;
     for (int row = 0; row < result.rows(); ++row) {

@@ -75,7 +75,7 @@ BlockingInfo blocking_info(pg::Connection& conn, int pid);
 std::vector<QueuedSession> queued_behind(pg::Connection& conn, int pid);
 
 // Sessions holding a granted lock that conflicts with `wanted` on any of `relations` (names as
-// written in SQL, resolved with to_regclass; unknown names are ignored). `held_modes` lists
+// written in SQL, resolved with to_regclass, or decimal oids; unknown ones are ignored). `held_modes` lists
 // "Mode on relation" for each conflicting lock. The calling backend and `exclude_pid` are skipped.
 std::vector<Blocker> conflicting_holders(pg::Connection& conn, const std::vector<std::string>& relations,
                                          LockMode wanted, std::optional<int> exclude_pid = std::nullopt);

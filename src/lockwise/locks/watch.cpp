@@ -155,7 +155,12 @@ void LockWatch::run()
         }
         m_changed.notify_all();
         if (changed && m_on_change) {
-            m_on_change(snapshot);
+            // An exception must not escape the thread (std::terminate); the runner's callback
+            // failing is its own bug, and the watch goes on.
+            try {
+                m_on_change(snapshot);
+            } catch (...) {
+            }
         }
         std::unique_lock lock(m_mutex);
         const auto pause = snapshot.error.empty() ? m_options.interval : std::max(m_options.interval, std::chrono::milliseconds(1000));

@@ -349,6 +349,13 @@ void Logger::error(std::string_view message, const nlohmann::json& fields)
     event(Level::error, "message", message, fields);
 }
 
+void Logger::clear_bars()
+{
+    const std::lock_guard lock(m_mutex);
+    erase_bars_locked();
+    m_out.flush();
+}
+
 int Logger::terminal_width() const
 {
     if (m_options.width > 0) {

@@ -88,6 +88,10 @@ public:
     // A live progress report; the handle must not outlive the logger.
     Progress progress(std::string label, std::optional<long long> total, std::string unit = "rows");
 
+    // Takes the live bars off the terminal so another stream (stdout) can print cleanly;
+    // they are drawn again on their next update.
+    void clear_bars();
+
     bool enabled(Level level) const noexcept { return level >= m_options.min_level; }
     LogFormat format() const noexcept { return m_options.format; }
     // The redaction every output goes through (for callers that print elsewhere, e.g. stdout).
