@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <system_error>
 
@@ -12,6 +11,7 @@
 #include "lockwise/catalog/comment_scanner.hpp"
 #include "lockwise/catalog/diagnostic.hpp"
 #include "lockwise/catalog/directive.hpp"
+#include "lockwise/catalog/file_names.hpp"
 #include "lockwise/catalog/reader.hpp"
 
 namespace lockwise::catalog {
@@ -73,32 +73,33 @@ std::string read_raw(const fs::path& path)
 // The formats that files of the listing give evidence for, each with its first example.
 std::map<Format, std::string> detect_formats(const std::vector<DirectoryEntry>& entries, const Reading& reading)
 {
-    static const std::regex k_native(R"(^([VU][0-9].*|[VUR].*__.*)\.sql$)");
-    static const std::regex k_golang_migrate(R"(^[0-9]+_.*\.(up|down)\.sql$)");
-    static const std::regex k_numbered_sql(R"(^[0-9].*\.sql$)");
-    static const std::regex k_goose_go(R"(^[0-9]+_.*\.go$)");
-    static const std::regex k_diesel_folder(R"(^[0-9][0-9-]*_.+$)");
+    // Native: ^([VU][0-9].*|[VUR].*__.*)\.sql$
+    const auto is_native = [](std::string_view name) {
+        const bool prefixed = starts_with(name, "V") || starts_with(name, "U") || starts_with(name, "R");
+        return ends_with(name, ".sql") && prefixed &&
+               (name.find("__") != std::string_view::npos || (name[0] != 'R' && leading_digits(name.substr(1)) > 0));
+    };
     std::map<Format, std::string> found;
     const auto evidence = [&](Format format, const DirectoryEntry& entry) {
         found.emplace(format, reading.display(entry.relative));
     };
     for (const auto& entry : entries) {
         if (entry.is_directory) {
-            if (entry.depth == 0 && std::regex_match(entry.name, k_diesel_folder) &&
+            if (entry.depth == 0 && match_diesel_folder(entry.name) &&
                 (fs::exists(entry.path / "up.sql") || fs::exists(entry.path / "down.sql"))) {
                 evidence(Format::diesel, entry);
             }
             continue;
         }
-        if (std::regex_match(entry.name, k_native)) {
+        if (is_native(entry.name)) {
             evidence(Format::native, entry);
         } else if (entry.depth > 0) {
             continue;
-        } else if (std::regex_match(entry.name, k_golang_migrate)) {
+        } else if (match_numbered(entry.name, ".up.sql") || match_numbered(entry.name, ".down.sql")) {
             evidence(Format::golang_migrate, entry);
-        } else if (std::regex_match(entry.name, k_goose_go)) {
+        } else if (match_numbered(entry.name, ".go")) {
             evidence(Format::goose, entry);
-        } else if (std::regex_match(entry.name, k_numbered_sql)) {
+        } else if (leading_digits(entry.name) > 0 && ends_with(entry.name, ".sql")) {
             const auto text = read_raw(entry.path);
             if (has_goose_marker(text)) {
                 evidence(Format::goose, entry);
@@ -113,8 +114,8 @@ std::map<Format, std::string> detect_formats(const std::vector<DirectoryEntry>& 
 bool has_numbered_sql(const std::vector<DirectoryEntry>& entries)
 {
     return std::any_of(entries.begin(), entries.end(), [](const DirectoryEntry& entry) {
-        return entry.depth == 0 && !entry.is_directory && !entry.name.empty() && entry.name[0] >= '0' &&
-               entry.name[0] <= '9' && entry.name.size() > 4 && entry.name.substr(entry.name.size() - 4) == ".sql";
+        return entry.depth == 0 && !entry.is_directory && leading_digits(entry.name) > 0 &&
+               ends_with(entry.name, ".sql");
     });
 }
 

@@ -1,22 +1,14 @@
 // dbmate: <version>_<name>.sql holding "-- migrate:up" and "-- migrate:down" sections,
 // each optionally "transaction:false". The section markers follow dbmate's own rules:
 // at the start of a line, "--", optional blanks, then the marker.
-#include <regex>
-
 #include "lockwise/catalog/comment_scanner.hpp"
 #include "lockwise/catalog/diagnostic.hpp"
+#include "lockwise/catalog/file_names.hpp"
 #include "lockwise/catalog/reader.hpp"
 
 namespace lockwise::catalog {
 
 namespace {
-
-// dbmate: (?m)^--\s*migrate:up(\s*$|\s+\S+) and the same for down.
-const std::regex& marker_pattern()
-{
-    static const std::regex k_marker(R"(^--[ \t]*migrate:(up|down)([ \t].*)?$)");
-    return k_marker;
-}
 
 struct Marker {
     bool up = true;
@@ -24,26 +16,48 @@ struct Marker {
     bool transaction = true; // "transaction:false" among the options
 };
 
+// dbmate's rule, (?m)^--\s*migrate:up(\s*$|\s+\S+): "--" at the start of the line,
+// optional blanks, the marker, then the end of the line or blanks and options.
+std::optional<Marker> marker_at(std::string_view line_text)
+{
+    if (!starts_with(line_text, "--")) {
+        return std::nullopt;
+    }
+    auto rest = skip_blanks(line_text.substr(2));
+    if (!starts_with(rest, "migrate:")) {
+        return std::nullopt;
+    }
+    rest.remove_prefix(8);
+    Marker marker;
+    marker.up = starts_with(rest, "up");
+    if (!marker.up && !starts_with(rest, "down")) {
+        return std::nullopt;
+    }
+    rest.remove_prefix(marker.up ? 2 : 4);
+    if (!rest.empty() && rest.front() != ' ' && rest.front() != '\t') {
+        return std::nullopt; // "migrate:upgrade" is no marker
+    }
+    // Options are blank-separated key:value words; only transaction:false matters.
+    rest = trim_blanks(rest);
+    while (!rest.empty()) {
+        const auto blank = rest.find_first_of(" \t");
+        const auto word = rest.substr(0, blank);
+        if (word == "transaction:false") {
+            marker.transaction = false;
+        }
+        rest = blank == std::string_view::npos ? std::string_view{} : skip_blanks(rest.substr(blank));
+    }
+    return marker;
+}
+
 std::vector<Marker> find_markers(std::string_view text)
 {
     std::vector<Marker> markers;
     for (const auto& line : split_lines(text)) {
-        const std::string content(text.substr(line.begin, line.end - line.begin));
-        std::smatch match;
-        if (!std::regex_match(content, match, marker_pattern())) {
-            continue;
+        if (auto marker = marker_at(text.substr(line.begin, line.end - line.begin))) {
+            marker->line = line;
+            markers.push_back(*marker);
         }
-        Marker marker;
-        marker.up = match[1] == "up";
-        marker.line = line;
-        static const std::regex k_option(R"(([A-Za-z_]+):([A-Za-z0-9_]+))");
-        const auto options = match[2].str();
-        for (std::sregex_iterator it(options.begin(), options.end(), k_option), end; it != end; ++it) {
-            if ((*it)[1] == "transaction" && (*it)[2] == "false") {
-                marker.transaction = false;
-            }
-        }
-        markers.push_back(marker);
     }
     return markers;
 }
@@ -57,7 +71,6 @@ bool has_dbmate_marker(std::string_view text)
 
 void read_dbmate(Reading& reading)
 {
-    static const std::regex k_file(R"(^([0-9]+)_?(.*)\.sql$)");
     for (const auto& entry : reading.entries()) {
         if (entry.depth > 0 || entry.is_directory) {
             if (entry.depth == 0) {
@@ -65,15 +78,15 @@ void read_dbmate(Reading& reading)
             }
             continue;
         }
-        std::smatch match;
-        if (!std::regex_match(entry.name, match, k_file)) {
+        const auto match = match_numbered(entry.name, ".sql", true); // dbmate: ^(\d+).*\.sql$
+        if (!match) {
             reading.ignore(entry, "not a migration file (<version>_<name>.sql)");
             continue;
         }
         const auto display = reading.display(entry.relative);
-        auto version = Version::parse(match[1].str());
+        auto version = Version::parse(match->version);
         if (!version) {
-            reading.error(file_diagnostic(display, "version " + match[1].str() + " is too large"));
+            reading.error(file_diagnostic(display, "version " + std::string(match->version) + " is too large"));
             continue;
         }
         const auto text = reading.read_text(entry);
@@ -117,7 +130,7 @@ void read_dbmate(Reading& reading)
         if (!valid) {
             continue;
         }
-        auto migration = reading.start_migration(entry, std::move(*version), match[2].str(), Format::dbmate);
+        auto migration = reading.start_migration(entry, std::move(*version), match->name, Format::dbmate);
         migration.text = *text;
         migration.up_begin = up->line.next;
         migration.up_end = down != nullptr ? down->line.begin : migration.text.size();

@@ -3,11 +3,11 @@
 // "2024-01-01-120000" to get the version it records; lockwise compares the same digits.
 #include <algorithm>
 #include <map>
-#include <regex>
 
 #include <toml++/toml.h>
 
 #include "lockwise/catalog/diagnostic.hpp"
+#include "lockwise/catalog/file_names.hpp"
 #include "lockwise/catalog/reader.hpp"
 
 namespace lockwise::catalog {
@@ -61,7 +61,6 @@ void read_metadata(Reading& reading, const DirectoryEntry& entry, Migration& mig
 
 void read_diesel(Reading& reading)
 {
-    static const std::regex k_folder(R"(^([0-9][0-9-]*)_(.+)$)");
     std::map<std::string, const DirectoryEntry*> migration_folders; // relative path -> entry
     for (const auto& entry : reading.entries()) {
         if (entry.depth != 0) {
@@ -71,8 +70,8 @@ void read_diesel(Reading& reading)
             reading.ignore(entry, "diesel migrations are folders (<version>_<name>/up.sql)");
             continue;
         }
-        std::smatch match;
-        if (!std::regex_match(entry.name, match, k_folder)) {
+        const auto match = match_diesel_folder(entry.name);
+        if (!match) {
             if (!entry.name.empty() && entry.name[0] >= '0' && entry.name[0] <= '9') {
                 reading.error(file_diagnostic(reading.display(entry.relative), "not a diesel migration folder name",
                                               "Name diesel migrations <version>_<name>, e.g. 2024-01-01-120000_create_users."));
@@ -81,15 +80,15 @@ void read_diesel(Reading& reading)
             }
             continue;
         }
-        std::string digits = match[1].str();
+        std::string digits(match->version);
         digits.erase(std::remove(digits.begin(), digits.end(), '-'), digits.end());
         auto version = Version::parse(digits);
         if (!version) {
-            reading.error(file_diagnostic(reading.display(entry.relative), "invalid diesel version " + match[1].str(),
+            reading.error(file_diagnostic(reading.display(entry.relative), "invalid diesel version " + std::string(match->version),
                                           "Diesel versions are digits, optionally grouped with '-', e.g. 2024-01-01-120000."));
             continue;
         }
-        version->text = match[1].str();
+        version->text = std::string(match->version);
         migration_folders[entry.relative.generic_string()] = &entry;
         const auto* up = reading.find(entry.relative / "up.sql");
         if (up == nullptr) {
@@ -101,7 +100,7 @@ void read_diesel(Reading& reading)
         if (!text) {
             continue;
         }
-        auto migration = reading.start_migration(*up, std::move(*version), match[2].str(), Format::diesel);
+        auto migration = reading.start_migration(*up, std::move(*version), match->name, Format::diesel);
         migration.text = *text;
         migration.up_end = migration.text.size();
         if (const auto* down = reading.find(entry.relative / "down.sql")) {

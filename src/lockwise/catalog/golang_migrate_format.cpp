@@ -2,9 +2,9 @@
 // sends each file as one multi-statement query, which PostgreSQL runs as one implicit
 // transaction, so lockwise reads each file as one migration with run_in_transaction.
 #include <map>
-#include <regex>
 
 #include "lockwise/catalog/diagnostic.hpp"
+#include "lockwise/catalog/file_names.hpp"
 #include "lockwise/catalog/reader.hpp"
 
 namespace lockwise::catalog {
@@ -19,9 +19,6 @@ constexpr std::string_view k_naming_hint =
 
 void read_golang_migrate(Reading& reading)
 {
-    // golang-migrate's own pattern, restricted to SQL: ^([0-9]+)_(.*)\.(down|up)\.(.*)$
-    static const std::regex k_file(R"(^([0-9]+)_(.*)\.(up|down)\.sql$)");
-    static const std::regex k_looks_like(R"(^[0-9].*\.sql$|.*\.(up|down)\.sql$)");
     struct Down {
         Version version;
         std::filesystem::path path;
@@ -36,9 +33,13 @@ void read_golang_migrate(Reading& reading)
             }
             continue;
         }
-        std::smatch match;
-        if (!std::regex_match(entry.name, match, k_file)) {
-            if (std::regex_match(entry.name, k_looks_like)) {
+        // golang-migrate's own pattern, restricted to SQL: ^([0-9]+)_(.*)\.(down|up)\.(.*)$
+        const bool is_down = ends_with(entry.name, ".down.sql");
+        const auto match = match_numbered(entry.name, is_down ? ".down.sql" : ".up.sql");
+        if (!match) {
+            const bool looks_like = ends_with(entry.name, ".sql") &&
+                                    (leading_digits(entry.name) > 0 || is_down || ends_with(entry.name, ".up.sql"));
+            if (looks_like) {
                 reading.error(file_diagnostic(reading.display(entry.relative),
                                               "not a golang-migrate file name", std::string(k_naming_hint)));
             } else {
@@ -46,9 +47,9 @@ void read_golang_migrate(Reading& reading)
             }
             continue;
         }
-        auto version = Version::parse(match[1].str());
+        auto version = Version::parse(match->version);
         if (!version) {
-            reading.error(file_diagnostic(reading.display(entry.relative), "version " + match[1].str() + " is too large",
+            reading.error(file_diagnostic(reading.display(entry.relative), "version " + std::string(match->version) + " is too large",
                                           std::string(k_naming_hint)));
             continue;
         }
@@ -56,11 +57,11 @@ void read_golang_migrate(Reading& reading)
         if (!text) {
             continue;
         }
-        if (match[3] == "down") {
+        if (is_down) {
             downs.push_back({std::move(*version), entry.path, reading.display(entry.relative), *text});
             continue;
         }
-        auto migration = reading.start_migration(entry, std::move(*version), match[2].str(), Format::golang_migrate);
+        auto migration = reading.start_migration(entry, std::move(*version), match->name, Format::golang_migrate);
         migration.text = *text;
         migration.up_end = migration.text.size();
         reading.add(std::move(migration));

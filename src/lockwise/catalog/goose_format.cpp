@@ -2,10 +2,10 @@
 // StatementBegin/StatementEnd around statements holding semicolons, and
 // "-- +goose NO TRANSACTION" for the whole file. Go migrations are code, not SQL.
 #include <algorithm>
-#include <regex>
 
 #include "lockwise/catalog/comment_scanner.hpp"
 #include "lockwise/catalog/diagnostic.hpp"
+#include "lockwise/catalog/file_names.hpp"
 #include "lockwise/catalog/reader.hpp"
 
 namespace lockwise::catalog {
@@ -23,21 +23,32 @@ struct AnnotationLine {
 // goose: annotations are lines "-- +goose <command>", the command case-insensitive.
 std::vector<AnnotationLine> find_annotations(std::string_view text)
 {
-    static const std::regex k_annotation(R"(^--[ \t]*\+goose[ \t]+(.*?)[ \t]*$)");
     std::vector<AnnotationLine> annotations;
     for (const auto& line : split_lines(text)) {
-        const std::string content(text.substr(line.begin, line.end - line.begin));
-        std::smatch match;
-        if (!std::regex_match(content, match, k_annotation)) {
+        const auto content = text.substr(line.begin, line.end - line.begin);
+        if (!starts_with(content, "--")) {
+            continue;
+        }
+        const auto after_dashes = skip_blanks(content.substr(2));
+        if (!starts_with(after_dashes, "+goose")) {
+            continue;
+        }
+        const auto after_goose = after_dashes.substr(6);
+        if (after_goose.empty() || (after_goose.front() != ' ' && after_goose.front() != '\t')) {
             continue;
         }
         AnnotationLine annotation;
         annotation.line = line;
-        annotation.command = match[1].str();
-        std::string command = annotation.command;
-        std::transform(command.begin(), command.end(), command.begin(),
-                       [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
-        command = std::regex_replace(command, std::regex("[ \t]+"), " ");
+        annotation.command = std::string(trim_blanks(after_goose));
+        // Case-insensitive, blanks between words collapsed: "NO  TRANSACTION" == "no transaction".
+        std::string command;
+        for (const char c : annotation.command) {
+            const bool blank = c == ' ' || c == '\t';
+            if (blank && !command.empty() && command.back() == ' ') {
+                continue;
+            }
+            command += blank ? ' ' : static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        }
         if (command == "up") {
             annotation.kind = Annotation::up;
         } else if (command == "down") {
@@ -69,8 +80,6 @@ bool has_goose_marker(std::string_view text)
 
 void read_goose(Reading& reading)
 {
-    static const std::regex k_file(R"(^([0-9]+)_(.*)\.(sql|go)$)");
-    static const std::regex k_looks_like(R"(^[0-9].*\.(sql|go)$)");
     for (const auto& entry : reading.entries()) {
         if (entry.depth > 0 || entry.is_directory) {
             if (entry.depth == 0) {
@@ -79,9 +88,10 @@ void read_goose(Reading& reading)
             continue;
         }
         const auto display = reading.display(entry.relative);
-        std::smatch match;
-        if (!std::regex_match(entry.name, match, k_file)) {
-            if (std::regex_match(entry.name, k_looks_like)) {
+        const bool is_go = ends_with(entry.name, ".go");
+        const auto match = match_numbered(entry.name, is_go ? ".go" : ".sql");
+        if (!match) {
+            if (leading_digits(entry.name) > 0 && (is_go || ends_with(entry.name, ".sql"))) {
                 reading.error(file_diagnostic(display, "missing '_' between the version and the name",
                                               "Name goose migrations <version>_<name>.sql, e.g. 00001_create_users.sql."));
             } else {
@@ -89,15 +99,15 @@ void read_goose(Reading& reading)
             }
             continue;
         }
-        if (match[3] == "go") {
+        if (is_go) {
             reading.error(file_diagnostic(display, "goose Go migrations are not supported",
                                           "A .go migration is Go code that only goose can run; lockwise runs SQL. "
                                           "Rewrite it as <version>_<name>.sql, or keep applying this history with goose."));
             continue;
         }
-        auto version = Version::parse(match[1].str());
+        auto version = Version::parse(match->version);
         if (!version || version->parts[0] == 0) {
-            reading.error(file_diagnostic(display, "invalid goose version " + match[1].str(),
+            reading.error(file_diagnostic(display, "invalid goose version " + std::string(match->version),
                                           "goose versions are integers greater than zero that fit in 64 bits."));
             continue;
         }
@@ -182,7 +192,7 @@ void read_goose(Reading& reading)
         if (!valid) {
             continue;
         }
-        auto migration = reading.start_migration(entry, std::move(*version), match[2].str(), Format::goose);
+        auto migration = reading.start_migration(entry, std::move(*version), match->name, Format::goose);
         migration.text = *text;
         migration.up_begin = up->line.next;
         migration.up_end = down != nullptr ? down->line.begin : migration.text.size();

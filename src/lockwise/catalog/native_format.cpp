@@ -4,6 +4,7 @@
 #include <map>
 
 #include "lockwise/catalog/diagnostic.hpp"
+#include "lockwise/catalog/file_names.hpp"
 #include "lockwise/catalog/reader.hpp"
 
 namespace lockwise::catalog {
@@ -14,16 +15,6 @@ constexpr std::string_view k_naming_hint =
     "Name versioned migrations V<version>__<description>.sql (two underscores), e.g. V1__create_users.sql "
     "or V1.1__add_email.sql; undo files U<version>__<description>.sql.";
 
-bool ends_with(std::string_view text, std::string_view suffix) noexcept
-{
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-bool is_digit(char c) noexcept
-{
-    return c >= '0' && c <= '9';
-}
-
 // Flyway's script configuration file: only executeInTransaction matters to lockwise.
 void read_script_config(Reading& reading, const DirectoryEntry& config, Migration& migration)
 {
@@ -33,10 +24,7 @@ void read_script_config(Reading& reading, const DirectoryEntry& config, Migratio
     }
     const auto display = reading.display(config.relative);
     for (const auto& line : split_lines(*text)) {
-        auto content = std::string_view(*text).substr(line.begin, line.end - line.begin);
-        while (!content.empty() && (content.front() == ' ' || content.front() == '\t')) {
-            content.remove_prefix(1);
-        }
+        const auto content = trim_blanks(std::string_view(*text).substr(line.begin, line.end - line.begin));
         if (content.empty() || content.front() == '#') {
             continue;
         }
@@ -46,17 +34,8 @@ void read_script_config(Reading& reading, const DirectoryEntry& config, Migratio
                                           "Flyway script configuration lines look like executeInTransaction=false."));
             continue;
         }
-        auto key = content.substr(0, equals);
-        auto value = content.substr(equals + 1);
-        while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) {
-            key.remove_suffix(1);
-        }
-        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
-            value.remove_prefix(1);
-        }
-        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
-            value.remove_suffix(1);
-        }
+        const auto key = trim_blanks(content.substr(0, equals));
+        const auto value = trim_blanks(content.substr(equals + 1));
         if (key == "executeInTransaction" && (value == "false" || value == "true")) {
             migration.run_in_transaction = value == "true";
         } else if (key == "executeInTransaction") {
@@ -89,7 +68,7 @@ void read_native(Reading& reading)
         const bool prefixed = !name.empty() && (name[0] == 'V' || name[0] == 'U' || name[0] == 'R');
         const auto separator = name.find("__");
         const bool looks_like_migration =
-            sql && prefixed && (separator != std::string_view::npos || (name.size() > 1 && is_digit(name[1])));
+            sql && prefixed && (separator != std::string_view::npos || leading_digits(name.substr(1)) > 0);
         if (!looks_like_migration) {
             reading.ignore(entry, "not a migration file (V<version>__<description>.sql)");
             continue;
