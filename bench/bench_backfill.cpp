@@ -7,6 +7,7 @@
 #include "../src/lockwise/backfill/engine.cpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -93,7 +94,11 @@ public:
     void start()
     {
         constexpr int k_threads = 4;
+        for (auto& scheduled : m_scheduled) {
+            scheduled = pg::Clock::time_point::max();
+        }
         for (int t = 0; t < k_threads; ++t) {
+            m_scheduled[static_cast<std::size_t>(t)] = pg::Clock::now();
             m_threads.emplace_back([this, t] { loop(t, k_threads); });
         }
     }
@@ -104,6 +109,14 @@ public:
             thread.join();
         }
         m_threads.clear();
+    }
+    // Waits until every thread has run the transactions scheduled before `until`: a
+    // transaction stuck behind the backfill completes (late) and counts in its phase.
+    void catch_up(pg::Clock::time_point until)
+    {
+        while (std::any_of(m_scheduled.begin(), m_scheduled.end(), [&](const auto& s) { return s.load() < until; })) {
+            std::this_thread::sleep_for(10ms);
+        }
     }
     // Switches the phase: results so far are returned and cleared.
     std::pair<std::vector<double>, long long> take()
@@ -152,6 +165,7 @@ private:
                 m_failures += failed ? 1 : 0;
             }
             scheduled += interval;
+            m_scheduled[static_cast<std::size_t>(index)] = scheduled;
         }
     }
 
@@ -160,6 +174,7 @@ private:
     long long m_max_lead;
     std::atomic<bool> m_stop{false};
     std::vector<std::thread> m_threads;
+    std::array<std::atomic<pg::Clock::time_point>, 4> m_scheduled;
     std::mutex m_mutex;
     std::vector<double> m_latencies_ms;
     long long m_failures = 0;
@@ -264,6 +279,7 @@ void run_method(const pg::ThrowawayCluster& cluster, const Config& config, char 
                             result.rows_left_locked, max_rss_kb() / 1024, rss_before / 1024);
     }
     const double elapsed = seconds_since(started);
+    app.catch_up(pg::Clock::now());
     const auto [during, during_failed] = app.take();
     app.stop();
     // Rows of the range at the start whose value isn't the first call's direction.

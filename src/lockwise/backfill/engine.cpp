@@ -489,12 +489,14 @@ PartitionState Engine::run_batch(const PartitionState& state, BatchReport& repor
         const std::string last_key(scan.get(scan.rows() - 1, 0));
         std::vector<std::string> locked_keys;
         if (!pending_keys.empty()) {
-            // 2. Lock the pending rows of the window that nobody else holds.
+            // 2. Lock the pending rows of the window that nobody else holds. FOR NO KEY UPDATE is
+            //    the lock the UPDATE itself takes, so the app's foreign-key checks (FOR KEY SHARE,
+            //    e.g. inserting a call for a lead) are not blocked by the batch.
             auto lock_params = params;
             lock_params.emplace_back(last_key);
             const auto locked = m_connection.exec_params(
                 fmt::format("SELECT {0}.{1}::text FROM {2} WHERE {3}{0}.{1} <= ${4}::{5} AND ({6}) "
-                            "ORDER BY {0}.{1} FOR UPDATE OF {0} SKIP LOCKED",
+                            "ORDER BY {0}.{1} FOR NO KEY UPDATE OF {0} SKIP LOCKED",
                             m_target.ref, m_target.key, from, window, lock_params.size(), m_target.key_type, m_target.pending),
                 lock_params);
             locked_keys.reserve(static_cast<std::size_t>(locked.rows()));
