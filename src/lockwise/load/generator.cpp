@@ -227,7 +227,7 @@ void LoadGenerator::stop()
     if (!m_running.exchange(false)) {
         return;
     }
-    m_stopped_at.store((Clock::now() - m_started_at).count());
+    m_stopped_at.store(std::max<Clock::rep>(1, (Clock::now() - m_started_at).count())); // 0 means running
     {
         const std::lock_guard lock(m_wake_mutex);
         m_stopping.store(true);
@@ -384,6 +384,10 @@ void LoadGenerator::client_loop(Client& client)
                     connection_lost = true;
                 }
             }
+        } catch (const std::exception&) {
+            // Not from the server (e.g. a result lockwise could not read): count it, start afresh.
+            failure = "XX000";
+            connection_lost = true;
         }
         const auto finished = Clock::now();
         const auto scheduled_us = to_us(scheduled - m_started_at);
