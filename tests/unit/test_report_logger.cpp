@@ -304,6 +304,16 @@ TEST(ReportSummary, AlignedTableWithTotals)
     EXPECT_EQ(json["totals"]["outcomes"]["applied"], 3);
 }
 
+TEST(ReportSummary, DesignatedInitialisersCompileWithoutWarnings)
+{
+    // Callers (cli, run) build options and rows with designated initialisers under -Werror.
+    const LoggerOptions options{.format = LogFormat::json, .min_level = Level::debug};
+    EXPECT_EQ(options.format, LogFormat::json);
+    const SummaryRow row{.migration = "1", .step = "1/1", .outcome = "applied"};
+    EXPECT_EQ(row.attempts, 1);
+    EXPECT_FALSE(row.rows.has_value());
+}
+
 TEST(ReportSummary, LongStepsAreCut)
 {
     const std::vector<SummaryRow> rows = {{"1", std::string(200, 'x'), "transaction", 1ms, 1, 0ms, 5, "applied"}};

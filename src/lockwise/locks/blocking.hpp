@@ -21,28 +21,28 @@ inline constexpr int k_query_chars = 200;
 // One backend as pg_stat_activity shows it.
 struct Session {
     int pid = 0;
-    std::string user;
-    std::string application;
-    std::string client_addr;     // "" for unix-socket clients
-    std::string database;
-    std::string state;           // "active", "idle in transaction", ... ("" for background workers)
-    std::string backend_type;    // "client backend", "autovacuum worker", ...
-    std::optional<Millis> state_age; // now() - state_change
-    std::optional<Millis> xact_age;  // now() - xact_start; nullopt outside a transaction
-    std::string wait_event_type; // "Lock" while waiting for a heavyweight lock
-    std::string wait_event;      // "relation", "transactionid", ...
-    std::string query;           // current (active) or last (idle) statement, cut to k_query_chars
+    std::string user{};
+    std::string application{};
+    std::string client_addr{};     // "" for unix-socket clients
+    std::string database{};
+    std::string state{};           // "active", "idle in transaction", ... ("" for background workers)
+    std::string backend_type{};    // "client backend", "autovacuum worker", ...
+    std::optional<Millis> state_age{}; // now() - state_change
+    std::optional<Millis> xact_age{};  // now() - xact_start; nullopt outside a transaction
+    std::string wait_event_type{}; // "Lock" while waiting for a heavyweight lock
+    std::string wait_event{};      // "relation", "transactionid", ...
+    std::string query{};           // current (active) or last (idle) statement, cut to k_query_chars
 
     bool idle_in_transaction() const noexcept { return state.starts_with("idle in transaction"); }
 };
 
 // A lock from pg_locks, described for people.
 struct LockDescription {
-    std::string locktype;  // "relation", "transactionid", "virtualxid", "tuple", "advisory", ...
-    std::string mode;      // pg_locks spelling, "AccessExclusiveLock"
-    std::string relation;  // qualified as regclass prints it, "" when the lock is not on a relation
-    std::string detail;    // "transaction 1234", "virtualxid 3/45", "page 0 tuple 5", ...
-    std::optional<Millis> waiting_for; // now() - waitstart, for a lock not yet granted
+    std::string locktype{};  // "relation", "transactionid", "virtualxid", "tuple", "advisory", ...
+    std::string mode{};      // pg_locks spelling, "AccessExclusiveLock"
+    std::string relation{};  // qualified as regclass prints it, "" when the lock is not on a relation
+    std::string detail{};    // "transaction 1234", "virtualxid 3/45", "page 0 tuple 5", ...
+    std::optional<Millis> waiting_for{}; // now() - waitstart, for a lock not yet granted
 
     // "AccessExclusiveLock on relation leads", "ShareLock on transaction 1234".
     std::string describe() const;
@@ -50,22 +50,22 @@ struct LockDescription {
 
 // A session that blocks the one we look at.
 struct Blocker : Session {
-    std::vector<std::string> held_modes; // granted modes it holds on the awaited lock; empty = queued ahead of us
+    std::vector<std::string> held_modes{}; // granted modes it holds on the awaited lock; empty = queued ahead of us
     bool waiting = false;                // itself waiting for a lock (a chain)
 };
 
 // A session waiting (directly or through others) behind the one we look at.
 struct QueuedSession : Session {
     int depth = 1;                    // 1 = blocked by it directly
-    std::optional<LockDescription> lock; // what it waits for
+    std::optional<LockDescription> lock{}; // what it waits for
 };
 
 struct BlockingInfo {
     bool found = false;                  // the backend exists
     Session session;                     // the backend itself
     bool waiting = false;                // waiting for a heavyweight lock right now
-    std::optional<LockDescription> lock; // the lock it waits for
-    std::vector<Blocker> blockers;       // pg_blocking_pids order
+    std::optional<LockDescription> lock{}; // the lock it waits for
+    std::vector<Blocker> blockers{};       // pg_blocking_pids order
 };
 
 // What `pid` waits for and who blocks it (two queries; the second only while it waits).

@@ -12,14 +12,14 @@
 namespace lockwise::locks {
 
 struct TreeNode : Session {
-    std::optional<LockDescription> lock; // what it waits for, when it waits
-    std::vector<int> blocked_by;         // pg_blocking_pids
+    std::optional<LockDescription> lock{}; // what it waits for, when it waits
+    std::vector<int> blocked_by{};         // pg_blocking_pids
 };
 
 struct BlockingTree {
-    std::map<int, TreeNode> nodes;            // every session that waits or blocks
-    std::map<int, std::vector<int>> waiters;  // blocker pid -> pids waiting on it (sorted)
-    std::vector<int> roots;                   // block others, blocked by no one (or picked from a cycle)
+    std::map<int, TreeNode> nodes{};            // every session that waits or blocks
+    std::map<int, std::vector<int>> waiters{};  // blocker pid -> pids waiting on it (sorted)
+    std::vector<int> roots{};                   // block others, blocked by no one (or picked from a cycle)
 
     bool empty() const noexcept { return nodes.empty(); }
 };

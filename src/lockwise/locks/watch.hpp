@@ -22,10 +22,10 @@ struct WatchSnapshot {
     std::chrono::steady_clock::time_point taken_at{};
     bool found = false;                  // the watched backend exists
     bool waiting = false;                // it waits for a heavyweight lock
-    std::optional<LockDescription> lock; // on what (lock->waiting_for: for how long)
-    std::vector<Blocker> blockers;
-    std::vector<QueuedSession> queued;   // sessions waiting behind it, directly or not
-    std::string error;                   // last poll's failure ("" when it worked)
+    std::optional<LockDescription> lock{}; // on what (lock->waiting_for: for how long)
+    std::vector<Blocker> blockers{};
+    std::vector<QueuedSession> queued{};   // sessions waiting behind it, directly or not
+    std::string error{};                   // last poll's failure ("" when it worked)
 
     // The blocker pids, sorted: what on_change compares.
     std::vector<int> blocker_pids() const;
@@ -63,11 +63,11 @@ private:
     void run();
     WatchSnapshot poll();
 
-    std::string m_conninfo;
+    std::string m_conninfo{};
     int m_pid;
     Callback m_on_change;
     WatchOptions m_options;
-    std::optional<pg::Connection> m_connection; // optional: pg::Connection's default constructor is pg-internal
+    std::optional<pg::Connection> m_connection{}; // optional: pg::Connection's default constructor is pg-internal
     mutable std::mutex m_mutex;
     mutable std::condition_variable m_changed;
     WatchSnapshot m_snapshot;

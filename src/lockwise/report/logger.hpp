@@ -41,7 +41,7 @@ struct LoggerOptions {
     int width = 0;                                   // pretty only: terminal columns; 0 = ask the terminal
     std::chrono::milliseconds progress_interval{5000}; // plain/json: one progress line per bar this often
     std::chrono::milliseconds redraw_interval{100};    // pretty: bars redrawn at most this often (10 Hz)
-    WallClock clock;                                 // empty = system_clock::now (tests inject one)
+    WallClock clock{};                               // empty = system_clock::now (tests inject one)
 };
 
 class Progress;
@@ -51,10 +51,10 @@ struct ProgressView {
     std::string label;
     std::string unit = "rows";
     long long done = 0;
-    std::optional<long long> total;
+    std::optional<long long> total{};
     std::chrono::milliseconds elapsed{0};
     double rate = 0.0;                          // units per second since start
-    std::optional<std::chrono::milliseconds> eta; // when total and rate are known
+    std::optional<std::chrono::milliseconds> eta{}; // when total and rate are known
 };
 
 // "[########------------]  45%  12,345/27,000 rows  3.2k rows/s  ETA 4.1s  tenant 7", cut to `width`.

@@ -12,14 +12,14 @@
 namespace lockwise::report {
 
 struct SummaryRow {
-    std::string migration;                 // e.g. "36_last_call_direction"
-    std::string step;                      // e.g. "2/5 CREATE INDEX CONCURRENTLY idx_x"
-    std::string kind;                      // "transaction" | "autocommit" | "backfill" | ...
+    std::string migration{};                 // e.g. "36_last_call_direction"
+    std::string step{};                      // e.g. "2/5 CREATE INDEX CONCURRENTLY idx_x"
+    std::string kind{};                      // "transaction" | "autocommit" | "backfill" | ...
     std::chrono::milliseconds duration{0};
     int attempts = 1;
     std::chrono::milliseconds lock_waited{0}; // total time spent waiting for locks over all attempts
-    std::optional<long long> rows;         // rows changed, when known
-    std::string outcome;                   // "applied" | "skipped" | "failed" | "warned" | ...
+    std::optional<long long> rows{};         // rows changed, when known
+    std::string outcome{};                   // "applied" | "skipped" | "failed" | "warned" | ...
 };
 
 // An aligned table with a header and a total line; long step texts are cut at `max_step_width`.
