@@ -1,9 +1,13 @@
-// Command registration and the one place errors are caught (ccache-style).
+// Command registration and the one place errors are caught (ccache-style): every
+// failure becomes a message on stderr and its documented exit code.
 #include "lockwise/cli/app.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <iostream>
+
+#include "lockwise/cli/commands.hpp"
 #include "lockwise/core/error.hpp"
 #include "lockwise/core/version.hpp"
 
@@ -11,15 +15,52 @@ namespace lockwise::cli {
 
 int run(int argc, char** argv)
 {
-    CLI::App app{"lockwise: PostgreSQL migrations that never take the application down", "lockwise"};
+    CLI::App app{"lockwise: PostgreSQL schema migrations that never take the application down.\n"
+                 "Every statement runs under a lock policy that fits it, waits only as long as the\n"
+                 "application can afford, retries instead of failing, and says who blocks it.",
+                 "lockwise"};
     app.set_version_flag("--version", core::k_version);
     app.require_subcommand(1);
+    app.fallthrough(); // global flags may follow the subcommand: `lockwise plan -m dir`
+    app.footer("Exit codes: 0 ok, 1 migration failed, 2 usage/config/input error, 3 lock budget exhausted,\n"
+               "4 another runner holds the lock, 5 checksum drift, 6 refused by lint, 7 connection failed,\n"
+               "8 interrupted, 9 impact gate exceeded. See README.md.");
+    GlobalFlags flags;
+    add_global_flags(app, flags);
+    CommandTable table;
+    add_migrate_command(app, table);
+    add_plan_command(app, table);
+    add_lint_command(app, table);
+    add_status_command(app, table);
+    add_baseline_command(app, table);
+    add_repair_command(app, table);
+    add_config_command(app, table);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
         return app.exit(error);
     }
-    return 0;
+    for (const auto* sub : app.get_subcommands()) {
+        const auto it = table.find(sub);
+        if (it == table.end()) {
+            continue;
+        }
+        try {
+            Context context(flags);
+            return it->second(context);
+        } catch (const core::Error& error) {
+            std::cerr << "lockwise: error: " << error.what() << "\n";
+            if (!error.hint().empty()) {
+                std::cerr << "hint: " << error.hint() << "\n";
+            }
+            return static_cast<int>(error.code());
+        } catch (const std::exception& error) {
+            std::cerr << "lockwise: internal error: " << error.what() << "\n"
+                      << "hint: This is a bug in lockwise; please report it with the command you ran.\n";
+            return static_cast<int>(core::ExitCode::internal);
+        }
+    }
+    return static_cast<int>(core::ExitCode::usage);
 }
 
 } // namespace lockwise::cli

@@ -204,6 +204,7 @@ std::vector<const char*> param_pointers(const Params& params)
 
 } // namespace
 
+Connection::Connection() noexcept = default;
 Connection::Connection(std::unique_ptr<State> state) noexcept : m_state(std::move(state)) {}
 Connection::Connection(Connection&& other) noexcept = default;
 Connection& Connection::operator=(Connection&& other) noexcept = default;

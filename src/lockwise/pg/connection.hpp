@@ -83,7 +83,7 @@ public:
     static Connection connect(std::string_view conninfo, std::string_view application_name = "lockwise",
                               std::chrono::seconds connect_timeout = std::chrono::seconds(10));
 
-    Connection() = default;
+    Connection() noexcept;
     Connection(Connection&& other) noexcept;
     Connection& operator=(Connection&& other) noexcept;
     Connection(const Connection&) = delete;

@@ -1,0 +1,271 @@
+// `lockwise migrate`, `status`, `baseline`, `repair`: the migration runner's commands.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <csignal>
+
+#include "lockwise/cli/commands.hpp"
+#include "lockwise/cli/lint_gate.hpp"
+#include "lockwise/core/error.hpp"
+#include "lockwise/history/baseline.hpp"
+#include "lockwise/history/drift.hpp"
+#include "lockwise/history/status.hpp"
+#include "lockwise/pg/conninfo.hpp"
+#include "lockwise/run/runner.hpp"
+
+namespace lockwise::cli {
+namespace {
+
+std::atomic<bool> g_stop_requested{false};
+
+void request_stop(int /*signal*/) { g_stop_requested.store(true); }
+
+void install_stop_handlers()
+{
+    struct sigaction action {};
+    action.sa_handler = request_stop;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+std::optional<catalog::Version> parse_target(const std::string& text)
+{
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    auto version = catalog::Version::parse(text);
+    if (!version) {
+        throw core::Error(core::ExitCode::usage, fmt::format("--target: \"{}\" is not a version", text),
+                          "Write a version as in the file names, e.g. --target 36 or --target 2.1.");
+    }
+    return version;
+}
+
+std::string render_summary(const run::RunSummary& summary)
+{
+    std::string out = fmt::format("\n{} migration(s) applied, {} already up to date, {} step(s) in {}\n", summary.applied,
+                                  summary.up_to_date, summary.steps.size(), plan::format_millis(summary.elapsed));
+    if (summary.steps.empty()) {
+        return out;
+    }
+    out += fmt::format("  {:<10} {:>4}  {:<10} {:<16} {:>9} {:>9} {:>8} {:>9}  {}\n", "version", "step", "kind", "policy",
+                       "duration", "lock wait", "attempts", "rows", "outcome");
+    for (const auto& step : summary.steps) {
+        out += fmt::format("  {:<10} {:>4}  {:<10} {:<16} {:>9} {:>9} {:>8} {:>9}  {}\n", step.version,
+                           fmt::format("{}/{}", step.step, step.steps_total), step.kind, step.policy_class,
+                           plan::format_millis(step.duration), plan::format_millis(step.lock_waited), step.attempts, step.rows,
+                           step.outcome);
+    }
+    return out;
+}
+
+} // namespace
+
+void add_migrate_command(CLI::App& app, CommandTable& table)
+{
+    auto* command = app.add_subcommand("migrate", "Apply pending migrations without blocking the application");
+    struct Options {
+        std::string target;
+        std::string lock_wait;
+        std::string terminate_blockers;
+        std::string wait_for_db;
+        bool out_of_order = false;
+        bool json = false;
+    };
+    auto options = std::make_shared<Options>();
+    command->add_option("--target", options->target, "apply migrations up to and including this version");
+    command->add_option("--lock-wait", options->lock_wait, "how long to wait for another runner (default 10min; exit 4 after)");
+    command->add_option("--terminate-blockers", options->terminate_blockers,
+                        "opt-in: terminate sessions idle in transaction for longer than the threshold that block a step, "
+                        "e.g. idle-in-transaction:30s");
+    command->add_option("--wait-for-db", options->wait_for_db, "retry the first connection with backoff for this long");
+    command->add_flag("--out-of-order", options->out_of_order, "apply pending migrations older than the newest applied one");
+    command->add_flag("--json", options->json, "print the summary as JSON on stdout");
+    command->footer("Every step runs under its lock policy (README, \"Lock policies\"); lock failures are retried with a\n"
+                    "growing lock_timeout; SIGINT/SIGTERM stop at the next step or backfill batch, and a rerun resumes.");
+    table[command] = [options](Context& context) {
+        auto& config = context.config();
+        if (!options->lock_wait.empty()) {
+            config.set_from_flag("runner.lock_wait", options->lock_wait, "--lock-wait");
+        }
+        if (!options->terminate_blockers.empty()) {
+            config.set_from_flag("runner.terminate_blockers", options->terminate_blockers, "--terminate-blockers");
+        }
+        if (!options->wait_for_db.empty()) {
+            config.set_from_flag("runner.wait_for_db", options->wait_for_db, "--wait-for-db");
+        }
+        if (options->out_of_order) {
+            config.set_from_flag("runner.out_of_order", "true", "--out-of-order");
+        }
+        const auto catalog = context.load_catalog();
+        const auto plans = context.plan_all(catalog);
+        // Fails fast (and waits for the database when asked) before the runner starts; lint is graded
+        // with this database's version and table sizes, and refuses before anything runs.
+        {
+            auto connection = context.connect();
+            history::HistoryStore store(connection, context.history_location());
+            const auto applied = store.exists() ? store.load() : std::vector<history::AppliedMigration>{};
+            std::vector<std::string> pending;
+            for (const auto* migration_plan : run::pending_plans(plans, applied, parse_target(options->target))) {
+                pending.push_back(migration_plan->migration->version.text);
+            }
+            if (!pending.empty()) {
+                lint_and_refuse(catalog, lint_context(&connection), pending, context.log());
+            }
+        }
+        run::RunnerOptions runner;
+        runner.conninfo = context.database_url();
+        runner.history = context.history_location();
+        runner.target = parse_target(options->target);
+        runner.lock_wait = config.duration("runner.lock_wait");
+        runner.terminate_blockers = config.get("runner.terminate_blockers");
+        runner.out_of_order = config.boolean("runner.out_of_order");
+        runner.stop_requested = &g_stop_requested;
+        install_stop_handlers();
+        context.log().event(report::Level::info, "migrate_started",
+                            fmt::format("lockwise migrate: {} migration file(s) in {}, database {}", catalog.migrations.size(),
+                                        config.get("migrations.dir"), pg::redact_conninfo(context.database_url())));
+        run::RunSummary summary;
+        try {
+            run::migrate(catalog, plans, runner, context.log(), &summary);
+        } catch (const core::Error&) {
+            if (!summary.steps.empty()) {
+                print(render_summary(summary));
+            }
+            throw;
+        }
+        if (options->json) {
+            nlohmann::json steps = nlohmann::json::array();
+            for (const auto& step : summary.steps) {
+                steps.push_back({{"version", step.version}, {"step", step.step}, {"kind", step.kind}, {"policy", step.policy_class},
+                                 {"summary", step.summary}, {"lock", step.lock}, {"duration_ms", step.duration.count()},
+                                 {"lock_waited_ms", step.lock_waited.count()}, {"attempts", step.attempts}, {"rows", step.rows},
+                                 {"outcome", step.outcome}});
+            }
+            print(nlohmann::json{{"applied", summary.applied}, {"up_to_date", summary.up_to_date},
+                                 {"elapsed_ms", summary.elapsed.count()}, {"steps", steps}}
+                      .dump(2) +
+                  "\n");
+        } else {
+            print(render_summary(summary));
+        }
+        return 0;
+    };
+}
+
+void add_status_command(CLI::App& app, CommandTable& table)
+{
+    auto* command = app.add_subcommand("status", "Show applied, pending, failed, running and drifted migrations");
+    auto json = std::make_shared<bool>(false);
+    command->add_flag("--json", *json, "print JSON");
+    table[command] = [json](Context& context) {
+        const auto catalog = context.load_catalog();
+        auto connection = context.connect();
+        history::HistoryStore store(connection, context.history_location());
+        const auto rows = history::status(store.exists() ? store.load() : std::vector<history::AppliedMigration>{}, catalog.migrations);
+        if (*json) {
+            print(nlohmann::json(rows).dump(2) + "\n");
+        } else {
+            std::string out = fmt::format("{:<12} {:<13} {:<7} {:<40} {}\n", "version", "state", "steps", "description", "detail");
+            for (const auto& row : rows) {
+                std::string detail;
+                if (row.state == history::State::drifted) {
+                    detail = fmt::format("checksum {} -> {}", row.applied_checksum.substr(0, 19), row.file_checksum.substr(0, 19));
+                } else if (!row.last_error.empty()) {
+                    detail = fmt::format("{}: {}", row.last_error_position, row.last_error);
+                } else if (!row.finished_at.empty()) {
+                    detail = fmt::format("{} by {}", row.finished_at, row.installed_by);
+                }
+                if (row.out_of_order) {
+                    detail += " (out of order)";
+                }
+                out += fmt::format("{:<12} {:<13} {:<7} {:<40} {}\n", row.version, history::state_name(row.state),
+                                   row.steps_total > 0 ? fmt::format("{}/{}", row.steps_done, row.steps_total) : "-",
+                                   row.description.substr(0, 40), detail);
+            }
+            print(out);
+        }
+        const bool drifted = std::any_of(rows.begin(), rows.end(), [](const history::StatusRow& row) { return row.state == history::State::drifted; });
+        return drifted ? static_cast<int>(core::ExitCode::checksum_drift) : 0;
+    };
+}
+
+void add_baseline_command(CLI::App& app, CommandTable& table)
+{
+    auto* command = app.add_subcommand("baseline", "Mark an existing database as being at a version, or adopt another tool's history");
+    struct Options {
+        std::string version;
+        std::string from;
+        std::string table;
+        std::string schema;
+    };
+    auto options = std::make_shared<Options>();
+    command->add_option("--version", options->version, "record every migration up to this version as applied");
+    command->add_option("--from", options->from, "adopt the history of flyway, golang-migrate, goose, diesel or dbmate");
+    command->add_option("--table", options->table, "the other tool's history table, when not its default");
+    command->add_option("--schema", options->schema, "the other tool's schema, when not on the search_path");
+    table[command] = [options](Context& context) {
+        if (options->version.empty() == options->from.empty()) {
+            throw core::Error(core::ExitCode::usage, "baseline needs exactly one of --version or --from",
+                              "Use --version V for a database created by hand, or --from TOOL to adopt another runner's history.");
+        }
+        const auto catalog = context.load_catalog();
+        auto connection = context.connect();
+        history::HistoryStore store(connection, context.history_location());
+        store.ensure_created();
+        history::BaselineReport report;
+        if (!options->version.empty()) {
+            report = history::baseline(store, catalog.migrations, options->version);
+        } else {
+            const auto tool = history::tool_from_name(options->from);
+            if (!tool) {
+                throw core::Error(core::ExitCode::usage, fmt::format("--from: unknown tool \"{}\"", options->from),
+                                  "Valid tools: flyway, golang-migrate, goose, diesel, dbmate.");
+            }
+            history::BaselineSource source;
+            source.tool = *tool;
+            source.schema = options->schema;
+            source.table = options->table;
+            report = history::baseline_from(store, catalog.migrations, source);
+        }
+        std::string out;
+        for (const auto& version : report.recorded) {
+            out += fmt::format("recorded {} as baselined\n", version);
+        }
+        for (const auto& version : report.already_recorded) {
+            out += fmt::format("{} was already in lockwise's history (left as it is)\n", version);
+        }
+        for (const auto& version : report.missing_from_catalog) {
+            out += fmt::format("warning: {} was applied by the other tool but has no migration file here\n", version);
+        }
+        for (const auto& note : report.notes) {
+            out += fmt::format("note: {}\n", note);
+        }
+        out += fmt::format("{} migration(s) recorded\n", report.recorded.size());
+        print(out);
+        return 0;
+    };
+}
+
+void add_repair_command(CLI::App& app, CommandTable& table)
+{
+    auto* command = app.add_subcommand("repair", "Accept changed checksums of applied migrations and clear failed entries");
+    table[command] = [](Context& context) {
+        const auto catalog = context.load_catalog();
+        auto connection = context.connect();
+        history::HistoryStore store(connection, context.history_location());
+        store.ensure_created();
+        const auto actions = history::repair(store, catalog.migrations);
+        std::string out;
+        for (const auto& action : actions) {
+            out += fmt::format("{}: {}\n", action.version, action.message);
+        }
+        out += actions.empty() ? "nothing to repair\n" : fmt::format("{} change(s) recorded\n", actions.size());
+        print(out);
+        return 0;
+    };
+}
+
+} // namespace lockwise::cli

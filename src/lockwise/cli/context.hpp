@@ -1,0 +1,64 @@
+// What every command shares: the global flags, the effective configuration, the
+// logger, and the helpers that load and plan migrations the same way everywhere.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lockwise/catalog/migration.hpp"
+#include "lockwise/cli/config.hpp"
+#include "lockwise/history/store.hpp"
+#include "lockwise/pg/connection.hpp"
+#include "lockwise/plan/plan.hpp"
+#include "lockwise/report/logger.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace lockwise::cli {
+
+struct GlobalFlags {
+    std::optional<std::string> config_file;
+    std::optional<std::string> database_url;
+    std::optional<std::string> migrations;
+    std::optional<std::string> format;
+    std::optional<std::string> log_format;
+    bool verbose = false;
+    bool quiet = false;
+};
+
+class Context {
+public:
+    explicit Context(const GlobalFlags& flags);
+
+    Config& config() { return m_config; }
+    const Config& config() const { return m_config; }
+    report::Logger& log() { return *m_logger; }
+    // The database the command works on, as given ("" = libpq's PG* defaults).
+    const std::string& database_url() const { return m_config.database_url(); }
+
+    // Connects to the database, retrying with backoff for runner.wait_for_db (--wait-for-db).
+    // Throws core::Error(connection_failed) with the password redacted.
+    pg::Connection connect(std::string_view application_name = "lockwise") const;
+    history::HistoryLocation history_location() const;
+
+    // Loads the migrations directory; prints notes; throws core::Error(usage) with every error.
+    catalog::Catalog load_catalog() const;
+    // Plans every migration; throws core::Error(usage) with every parse/plan error of every file.
+    std::vector<plan::MigrationPlan> plan_all(const catalog::Catalog& catalog) const;
+
+private:
+    Config m_config;
+    std::unique_ptr<report::Logger> m_logger;
+};
+
+// Adds the shared flags (--database-url, --migrations, --format, --config, --log-format, -v, -q).
+void add_global_flags(CLI::App& app, GlobalFlags& flags);
+
+// Writes `text` to stdout (commands' results; logs go to stderr).
+void print(const std::string& text);
+
+} // namespace lockwise::cli

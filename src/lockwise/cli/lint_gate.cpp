@@ -1,0 +1,71 @@
+// The lint gate in front of `migrate`: error findings refuse the run before any
+// statement reaches the database, with the same rendering as `lockwise lint`.
+#include "lockwise/cli/lint_gate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "lockwise/core/error.hpp"
+
+namespace lockwise::cli {
+
+lint::Context lint_context(pg::Connection* connection)
+{
+    if (connection == nullptr) {
+        return {};
+    }
+    std::vector<std::vector<std::string>> rows;
+    const auto result = connection->exec(std::string(lint::k_table_facts_query));
+    for (int row = 0; row < result.rows(); ++row) {
+        std::vector<std::string> values;
+        for (int column = 0; column < result.columns(); ++column) {
+            values.emplace_back(result.get(row, column));
+        }
+        rows.push_back(std::move(values));
+    }
+    std::vector<std::string> search_path;
+    const auto schemas = connection->exec("SELECT unnest(current_schemas(false))");
+    for (int row = 0; row < schemas.rows(); ++row) {
+        search_path.emplace_back(schemas.get(row, 0));
+    }
+    auto context = lint::context_from_rows(rows, search_path);
+    context.server_version_num = connection->server_version();
+    const auto timezone = connection->exec("SHOW TimeZone").get(0, 0);
+    context.timezone_is_utc = timezone == "UTC" || timezone == "Etc/UTC" || timezone == "GMT";
+    return context;
+}
+
+std::vector<lint::MigrationLint> lint_and_refuse(const catalog::Catalog& catalog, const lint::Context& context,
+                                                 const std::vector<std::string>& versions_to_check, report::Logger& log)
+{
+    auto results = lint::lint_migrations(catalog.migrations, context);
+    std::string refused;
+    int count = 0;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const auto& migration = catalog.migrations[i];
+        const bool checked = versions_to_check.empty() ||
+                             std::find(versions_to_check.begin(), versions_to_check.end(), migration.version.text) != versions_to_check.end();
+        if (!checked) {
+            continue;
+        }
+        for (const auto& warning : results[i].warnings) {
+            log.warn(fmt::format("{}:{}:{}: {}", warning.file, warning.line, warning.column, warning.message));
+        }
+        if (lint::has_blocking_errors(results[i])) {
+            lint::RenderOptions options;
+            options.show_info = false;
+            refused += lint::render_human(results[i], migration.text, options);
+            ++count;
+        }
+    }
+    if (count > 0) {
+        throw core::Error(core::ExitCode::lint_refused,
+                          fmt::format("{} migration(s) refused by lint; nothing was run:\n{}", count, refused),
+                          "Use the safe alternative shown, or suppress a finding you have judged safe with "
+                          "`-- lockwise:allow <rule> <reason>` on the line above the statement.");
+    }
+    return results;
+}
+
+} // namespace lockwise::cli

@@ -1,0 +1,50 @@
+// Turns a migration into steps: transactional groups, autocommit statements and
+// backfills, each with the lock policy it will run under (DESIGN.md, "Steps and policies").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lockwise/catalog/migration.hpp"
+#include "lockwise/plan/policy.hpp"
+#include "lockwise/sql/statement.hpp"
+
+namespace lockwise::plan {
+
+enum class StepKind {
+    transactional_group, // consecutive transactional statements, all or nothing
+    autocommit,          // one statement that must not (or, by directive, does not) run in a transaction
+    backfill,            // one UPDATE run in batches by the backfill engine
+};
+std::string_view step_kind_name(StepKind kind) noexcept; // "group", "autocommit", "backfill"
+
+struct Step {
+    int index = 0; // 0-based position in the migration; history records steps by it
+    StepKind kind = StepKind::transactional_group;
+    PolicyClass policy_class = PolicyClass::ddl;
+    Policy policy;
+    std::vector<sql::Statement> statements;
+    std::optional<catalog::Directive> backfill; // the backfill directive of a backfill step
+    sql::LockMode strongest_lock = sql::LockMode::none;
+    bool explicit_transaction = false; // written as BEGIN ... COMMIT in the file
+    // "ALTER TABLE leads", "CREATE INDEX CONCURRENTLY idx_x ON call_log", ...
+    std::string summary() const;
+};
+
+struct MigrationPlan {
+    const catalog::Migration* migration = nullptr;
+    std::vector<Step> steps;
+    std::vector<catalog::Diagnostic> errors; // parse errors and misplaced transaction control / directives
+};
+
+// Plans `migration`, parsed as `parsed` (sql::parse_script over its up section).
+// Directives before the first statement apply to the whole migration; elsewhere
+// to the statement that follows them; `allow` and `backfill` always to the next statement.
+MigrationPlan plan_migration(const catalog::Migration& migration, const sql::ParsedScript& parsed,
+                             const PolicySet& policies);
+
+// Parses the migration's up section and plans it.
+MigrationPlan plan_migration(const catalog::Migration& migration, const PolicySet& policies);
+
+} // namespace lockwise::plan

@@ -1,0 +1,174 @@
+// The runner. Its invariants: a committed step is never run again (its history
+// record commits in the same transaction, or right after an idempotent autocommit
+// statement); no lockwise connection holds a transaction open while a concurrent
+// index builds; the application never waits behind us longer than the current lock_timeout.
+#include "lockwise/run/runner.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+#include "lockwise/backfill/engine.hpp"
+#include "lockwise/core/error.hpp"
+#include "lockwise/core/source_location.hpp"
+#include "lockwise/core/version.hpp"
+#include "lockwise/history/drift.hpp"
+#include "lockwise/history/runner_lock.hpp"
+#include "lockwise/history/versions.hpp"
+#include "lockwise/pg/connection.hpp"
+#include "lockwise/run/retry.hpp"
+#include "lockwise/run/step_executor.hpp"
+
+namespace lockwise::run {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool is_applied(const history::AppliedMigration& row)
+{
+    return row.status == history::MigrationStatus::succeeded || row.status == history::MigrationStatus::baselined;
+}
+
+void refuse_drift(const std::vector<history::Drift>& drifts, const RunnerOptions& options, report::Logger& log)
+{
+    std::string checksum_problems;
+    std::string order_problems;
+    for (const auto& drift : drifts) {
+        switch (drift.kind) {
+        case history::DriftKind::checksum_changed: checksum_problems += "\n  " + drift.message(); break;
+        case history::DriftKind::file_missing: log.warn(drift.message(), {{"version", drift.version}}); break;
+        case history::DriftKind::out_of_order:
+            if (!options.out_of_order) {
+                order_problems += "\n  " + drift.message();
+            }
+            break;
+        }
+    }
+    if (!checksum_problems.empty()) {
+        throw core::Error(core::ExitCode::checksum_drift,
+                          "applied migrations changed since they ran:" + checksum_problems,
+                          "Restore the files, or run `lockwise repair` to accept the new checksums if the change is intended.");
+    }
+    if (!order_problems.empty()) {
+        throw core::Error(core::ExitCode::usage, "pending migrations are older than the newest applied one:" + order_problems,
+                          "Renumber them, or pass --out-of-order to apply them anyway.");
+    }
+}
+
+} // namespace
+
+std::vector<const plan::MigrationPlan*> pending_plans(const std::vector<plan::MigrationPlan>& plans,
+                                                      const std::vector<history::AppliedMigration>& applied,
+                                                      const std::optional<catalog::Version>& target)
+{
+    std::vector<const plan::MigrationPlan*> pending;
+    for (const auto& migration_plan : plans) {
+        const auto& version = migration_plan.migration->version;
+        if (target && version > *target) {
+            continue;
+        }
+        const auto canonical = history::canonical_version(version);
+        const auto it = std::find_if(applied.begin(), applied.end(),
+                                     [&](const history::AppliedMigration& row) { return row.version == canonical; });
+        if (it != applied.end() && is_applied(*it)) {
+            continue;
+        }
+        pending.push_back(&migration_plan);
+    }
+    return pending;
+}
+
+RunSummary migrate(const catalog::Catalog& catalog, const std::vector<plan::MigrationPlan>& plans,
+                   const RunnerOptions& options, report::Logger& log, RunSummary* summary_out)
+{
+    RunSummary local_summary;
+    RunSummary& summary = summary_out != nullptr ? *summary_out : local_summary;
+    const auto started = Clock::now();
+
+    // The runner lock lives on its own idle connection for the whole run.
+    auto lock_connection = pg::Connection::connect(options.conninfo, "lockwise runner lock");
+    history::RunnerLock runner_lock(options.history);
+    const bool acquired = runner_lock.acquire(
+        lock_connection, options.lock_wait, [&](const std::vector<history::LockHolder>& holders, std::chrono::milliseconds waited) {
+            std::string who;
+            for (const auto& holder : holders) {
+                who += fmt::format(" pid {} ({}, since {})", holder.pid, holder.application_name, holder.since);
+            }
+            log.event(report::Level::info, "runner_lock_wait",
+                      fmt::format("another lockwise runner holds the runner lock:{}; waiting ({} of {})", who,
+                                  plan::format_millis(waited), plan::format_millis(options.lock_wait)),
+                      {{"waited_ms", waited.count()}});
+        });
+    if (!acquired) {
+        throw core::Error(core::ExitCode::runner_locked,
+                          fmt::format("another lockwise runner held the runner lock for longer than {}",
+                                      plan::format_millis(options.lock_wait)),
+                          "Wait for the other runner to finish (it applies the same migrations), or raise --lock-wait.");
+    }
+
+    StepExecutor executor(options, log);
+    auto& connection = executor.connection();
+    history::HistoryStore store(connection, options.history);
+    store.ensure_created();
+    const auto applied = store.load();
+    refuse_drift(history::find_drift(applied, catalog.migrations), options, log);
+    const auto pending = pending_plans(plans, applied, options.target);
+    summary.up_to_date = static_cast<int>(std::count_if(applied.begin(), applied.end(), is_applied));
+    if (pending.empty()) {
+        log.event(report::Level::info, "up_to_date", fmt::format("database is up to date ({} migrations applied)", summary.up_to_date));
+    }
+    for (const auto* migration_plan : pending) {
+        const auto& migration = *migration_plan->migration;
+        const int steps_total = static_cast<int>(migration_plan->steps.size());
+        const int first_step = store.begin_migration(migration, steps_total);
+        log.event(report::Level::info, "migration_started",
+                  first_step > 0 ? fmt::format("resuming {} {} at step {}/{}", migration.version.text, migration.description,
+                                               first_step + 1, steps_total)
+                                 : fmt::format("applying {} {} ({} steps)", migration.version.text, migration.description, steps_total),
+                  {{"version", migration.version.text}, {"steps", steps_total}, {"first_step", first_step + 1}});
+        const auto migration_started = Clock::now();
+        for (int index = first_step; index < steps_total; ++index) {
+            if (options.stop_requested != nullptr && options.stop_requested->load()) {
+                summary.interrupted = true;
+                store.finish_migration(history::canonical_version(migration.version), history::Outcome::failed,
+                                       "interrupted before this step; rerun to resume", "");
+                throw core::Error(core::ExitCode::interrupted,
+                                  fmt::format("interrupted: {} stopped before step {}/{}", migration.version.text, index + 1, steps_total),
+                                  "Run `lockwise migrate` again: it resumes at the first unfinished step.");
+            }
+            const auto& step = migration_plan->steps[static_cast<std::size_t>(index)];
+            StepOutcome outcome;
+            try {
+                outcome = executor.run_step(migration, step, steps_total, store);
+            } catch (const StepFailure& failure) {
+                summary.steps.push_back(failure.outcome);
+                store.finish_migration(history::canonical_version(migration.version), history::Outcome::failed,
+                                       failure.what(), failure.position);
+                summary.elapsed = std::chrono::duration_cast<plan::Millis>(Clock::now() - started);
+                throw core::Error(failure.code(), failure.what(), failure.hint());
+            }
+            summary.steps.push_back(outcome);
+            if (outcome.outcome == "interrupted") {
+                summary.interrupted = true;
+                store.finish_migration(history::canonical_version(migration.version), history::Outcome::failed,
+                                       "interrupted during a backfill; rerun to resume", "");
+                throw core::Error(core::ExitCode::interrupted,
+                                  fmt::format("interrupted: {} step {}/{} checkpointed", migration.version.text, index + 1, steps_total),
+                                  "Run `lockwise migrate` again: the backfill resumes from its checkpoint.");
+            }
+        }
+        store.finish_migration(history::canonical_version(migration.version), history::Outcome::succeeded);
+        ++summary.applied;
+        log.event(report::Level::info, "migration_applied",
+                  fmt::format("applied {} {} in {}", migration.version.text, migration.description,
+                              plan::format_millis(std::chrono::duration_cast<plan::Millis>(Clock::now() - migration_started))),
+                  {{"version", migration.version.text}});
+    }
+    summary.elapsed = std::chrono::duration_cast<plan::Millis>(Clock::now() - started);
+    runner_lock.release();
+    return summary;
+}
+
+} // namespace lockwise::run
