@@ -35,6 +35,8 @@ int run(int argc, char** argv)
     add_baseline_command(app, table);
     add_repair_command(app, table);
     add_config_command(app, table);
+    add_demo_command(app, table);
+    add_rehearse_command(app, table);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

@@ -1,0 +1,190 @@
+// `lockwise demo`: the seed scenario end to end on a throwaway PostgreSQL: migration 35,
+// seed data, the application load, then migration 36 rehearsed under that load.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <csignal>
+#include <memory>
+
+#include "lockwise/catalog/duration.hpp"
+#include "lockwise/cli/commands.hpp"
+#include "lockwise/cli/lint_gate.hpp"
+#include "lockwise/core/error.hpp"
+#include "lockwise/impact/output.hpp"
+#include "lockwise/impact/rehearsal.hpp"
+#include "lockwise/load/seed.hpp"
+#include "lockwise/load/workload.hpp"
+#include "lockwise/pg/throwaway_cluster.hpp"
+
+namespace lockwise::cli {
+namespace {
+
+std::atomic<bool> g_demo_stop{false};
+struct sigaction g_previous_sigint {};
+struct sigaction g_previous_sigterm {};
+
+// First signal: stop at the next checkpoint (the runner and the load wind down, the cluster's
+// destructor removes it). Second: hand over to the previous handler (the cluster's emergency cleanup).
+void request_demo_stop(int signal_number)
+{
+    if (!g_demo_stop.exchange(true)) {
+        return;
+    }
+    sigaction(signal_number, signal_number == SIGINT ? &g_previous_sigint : &g_previous_sigterm, nullptr);
+    raise(signal_number);
+}
+
+void install_demo_handlers()
+{
+    struct sigaction action {};
+    action.sa_handler = request_demo_stop;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &g_previous_sigint);
+    sigaction(SIGTERM, &action, &g_previous_sigterm);
+}
+
+void stop_point()
+{
+    if (g_demo_stop.load()) {
+        throw core::Error(core::ExitCode::interrupted, "demo interrupted", "The throwaway cluster was removed.");
+    }
+}
+
+std::chrono::milliseconds parse_flag_duration(const std::string& text, const char* flag)
+{
+    const auto parsed = catalog::parse_duration(text);
+    if (!parsed) {
+        throw core::Error(core::ExitCode::usage, fmt::format("{}: \"{}\" is not a duration", flag, text),
+                          fmt::format("Write {}.", catalog::k_duration_syntax));
+    }
+    return *parsed;
+}
+
+} // namespace
+
+void add_demo_command(CLI::App& app, CommandTable& table)
+{
+    auto* command = app.add_subcommand(
+        "demo", "Run the seed scenario on a throwaway PostgreSQL: migration 36 under an application load, with its impact report");
+    struct Options {
+        long long scale = 20000;
+        int clients = 4;
+        double rate = 200;
+        std::string baseline = "3s";
+        std::string tail = "1s";
+        std::string examples;
+        bool blocker = false;
+        std::string blocker_hold = "8s";
+        std::string terminate_blockers;
+        std::string report;
+        std::string json;
+        CLI::Option* json_flag = nullptr;
+    };
+    auto options = std::make_shared<Options>();
+    command->add_option("--scale", options->scale, "leads to load (default 20000; tenants are Zipf-skewed)")
+        ->check(CLI::Range(100LL, 100'000'000LL));
+    command->add_option("--clients", options->clients, "application connections (default 4)")->check(CLI::Range(1, 256));
+    command->add_option("--rate", options->rate, "application transactions per second (default 200)")->check(CLI::Range(0.1, 1e6));
+    command->add_option("--baseline", options->baseline, "load alone before the migration (default 3s)");
+    command->add_option("--tail", options->tail, "load after the migration (default 1s)");
+    command->add_option("--examples", options->examples,
+                        "the seed scenario directory (migrations/ and workload.sql); default ./examples, then next to the binary");
+    command->add_flag("--blocker", options->blocker,
+                      "a session reads leads and stays idle in transaction while the migration starts");
+    command->add_option("--blocker-hold", options->blocker_hold, "how long the blocker stays idle in transaction (default 8s)");
+    command->add_option("--terminate-blockers", options->terminate_blockers,
+                        "passed to the runner, e.g. idle-in-transaction:5s (terminates the --blocker session)");
+    command->add_option("--report", options->report, "write a self-contained HTML report to this file");
+    options->json_flag =
+        command->add_option("--json", options->json, "write the report as JSON to FILE (no FILE: stdout)")->expected(0, 1);
+    command->footer("Needs the PostgreSQL 15 server binaries (initdb, pg_ctl). Nothing outside the temporary cluster is touched;\n"
+                    "the cluster is removed at the end, on errors and on Ctrl-C. See docs/demo.md.");
+    table[command] = [options](Context& context) {
+        auto& log = context.log();
+        const auto baseline = parse_flag_duration(options->baseline, "--baseline");
+        const auto tail = parse_flag_duration(options->tail, "--tail");
+        const auto hold = parse_flag_duration(options->blocker_hold, "--blocker-hold");
+        const auto examples = impact::find_examples(
+            options->examples.empty() ? std::nullopt : std::optional<std::filesystem::path>(options->examples));
+        if (!examples) {
+            throw core::Error(core::ExitCode::usage,
+                              options->examples.empty() ? "cannot find the examples/ directory of the seed scenario"
+                                                        : fmt::format("--examples {}: no migrations/ and workload.sql there",
+                                                                      options->examples),
+                              "Run the demo from the repository root, or pass --examples <repo>/examples.");
+        }
+        auto& config = context.config();
+        config.set_from_flag("migrations.dir", (*examples / "migrations").string(), "--examples");
+        if (!options->terminate_blockers.empty()) {
+            config.set_from_flag("runner.terminate_blockers", options->terminate_blockers, "--terminate-blockers");
+        }
+        const auto catalog = context.load_catalog();
+        const auto plans = context.plan_all(catalog);
+        auto workload = load::load_workload(*examples / "workload.sql");
+
+        log.info("starting a throwaway PostgreSQL 15 cluster");
+        pg::ThrowawayCluster cluster;
+        install_demo_handlers();
+        const auto conninfo = cluster.conninfo("postgres");
+
+        run::RunnerOptions runner;
+        runner.conninfo = conninfo;
+        runner.history = context.history_location();
+        runner.terminate_blockers = config.get("runner.terminate_blockers");
+        runner.stop_requested = &g_demo_stop;
+        runner.target = catalog::Version::parse("35");
+        log.info("applying migration 35 (the base schema) with the runner");
+        run::migrate(catalog, plans, runner, log);
+        stop_point();
+
+        load::ScaleOptions scale;
+        scale.leads = options->scale;
+        {
+            auto connection = pg::Connection::connect(conninfo, "lockwise-demo-seed");
+            log.info(fmt::format("loading the seed data: {} leads", scale.leads));
+            const auto seeded = load::load_data(connection, scale);
+            log.info(fmt::format("loaded {} tenants, {} leads, {} calls in {:.1f} s", seeded.tenants, seeded.leads, seeded.calls,
+                                 static_cast<double>(seeded.elapsed.count()) / 1000.0));
+            lint_and_refuse(catalog, lint_context(&connection), {}, log);
+        }
+        stop_point();
+
+        impact::RehearsalOptions rehearsal;
+        rehearsal.load.conninfo = conninfo;
+        rehearsal.load.clients = options->clients;
+        rehearsal.load.rate = options->rate;
+        rehearsal.baseline = baseline;
+        rehearsal.tail = tail;
+        rehearsal.runner = runner;
+        rehearsal.runner.target.reset();
+        std::unique_ptr<impact::IdleBlocker> blocker;
+        if (options->blocker) {
+            rehearsal.before_migration = [&] {
+                blocker = std::make_unique<impact::IdleBlocker>(conninfo, "SELECT id, status FROM leads WHERE id = 1", hold);
+                log.warn(fmt::format("blocker: session pid {} ran BEGIN; SELECT ... FROM leads and is now idle in transaction "
+                                     "(it holds ACCESS SHARE on leads for {:.0f} s unless terminated)",
+                                     blocker->backend_pid(), static_cast<double>(hold.count()) / 1000.0));
+            };
+        }
+        auto result = impact::rehearse(catalog, plans, std::move(workload), rehearsal, log);
+        if (blocker) {
+            blocker->stop();
+            log.info(fmt::format("blocker: session pid {} {}", blocker->backend_pid(), blocker->outcome()));
+        }
+        result.report.title = fmt::format("lockwise demo: migration 36 on {} leads{}", scale.leads,
+                                          options->blocker ? " with an idle-in-transaction blocker" : "");
+        impact::OutputOptions output;
+        if (!options->report.empty()) {
+            output.html_path = options->report;
+        }
+        if (options->json_flag->count() > 0) {
+            output.json_path = options->json.empty() ? std::string("-") : options->json;
+        }
+        const int status = impact::emit(result, output, [](const std::string& text) { print(text); }, log);
+        log.info("removing the throwaway cluster");
+        return status;
+    };
+}
+
+} // namespace lockwise::cli
