@@ -20,6 +20,8 @@ std::vector<ConfigKey> make_keys()
     std::vector<ConfigKey> keys = {
         {"database.url", "LOCKWISE_DATABASE_URL", ValueType::secret_url, "", {},
          "connection string or postgres:// URI; DATABASE_URL is read too; empty = libpq's PG* variables"},
+        {"database.direct_url", "LOCKWISE_DIRECT_URL", ValueType::secret_url, "", {},
+         "connection that bypasses a transaction pooler (PgBouncer); when set, migrate runs everything over it"},
         {"migrations.dir", "LOCKWISE_MIGRATIONS", ValueType::string, "migrations", {}, "directory of migration files"},
         {"migrations.format", "LOCKWISE_FORMAT", ValueType::choice, "auto",
          {"auto", "native", "golang-migrate", "dbmate", "goose", "diesel"}, "migration file format"},
@@ -33,6 +35,11 @@ std::vector<ConfigKey> make_keys()
          "opt-in: terminate sessions idle in transaction that block a step, e.g. idle-in-transaction:30s"},
         {"runner.out_of_order", "LOCKWISE_OUT_OF_ORDER", ValueType::boolean, "false", {},
          "apply a pending migration older than the newest applied one"},
+        {"fleet.parallel", "LOCKWISE_PARALLEL", ValueType::integer, "4", {}, "migrate --targets: databases migrated at once"},
+        {"fleet.canary", "LOCKWISE_CANARY", ValueType::integer, "0", {},
+         "migrate --targets: migrate this many targets first and stop unless all of them succeed"},
+        {"fleet.on_failure", "LOCKWISE_ON_FAILURE", ValueType::choice, "stop", {"stop", "continue"},
+         "migrate --targets: after a failed target, stop starting new ones or continue"},
         {"log.format", "LOCKWISE_LOG_FORMAT", ValueType::choice, "auto", {"auto", "plain", "json", "pretty"},
          "log output: auto = pretty on a terminal, plain otherwise"},
         {"log.level", "LOCKWISE_LOG_LEVEL", ValueType::choice, "info", {"debug", "info", "warn", "error"}, "log level"},
@@ -82,6 +89,19 @@ std::string suggestion_list(const std::string& prefix)
         }
     }
     return fmt::format("{}", fmt::join(names, ", "));
+}
+
+// The top-level sections, from the keys themselves ("database, migrations, ...").
+std::string section_list()
+{
+    std::vector<std::string> sections;
+    for (const auto& key : config_keys()) {
+        auto section = key.name.substr(0, key.name.find('.'));
+        if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
+            sections.push_back(std::move(section));
+        }
+    }
+    return fmt::format("{}", fmt::join(sections, ", "));
 }
 
 // Flattens a TOML table into dotted keys, collecting values and their source lines.
@@ -174,9 +194,10 @@ Config Config::load(const std::optional<std::filesystem::path>& explicit_file)
                 if (key == nullptr) {
                     const auto dot = name.rfind('.');
                     const auto section = dot == std::string::npos ? std::string() : name.substr(0, dot + 1);
-                    const auto valid = suggestion_list(section);
+                    // A top-level key or an unknown section lists the sections; a known section lists its keys.
+                    const auto valid = section.empty() ? std::string() : suggestion_list(section);
                     errors.push_back(fmt::format("{}: error: unknown key \"{}\"{}", where, name,
-                                                 valid.empty() ? fmt::format(" (valid sections: database, migrations, history, runner, log, policy)")
+                                                 valid.empty() ? fmt::format(" (valid sections: {})", section_list())
                                                                : fmt::format(" (valid in [{}]: {})", section.substr(0, section.size() - 1), valid)));
                     continue;
                 }
