@@ -5,6 +5,7 @@
 #include <atomic>
 #include <csignal>
 
+#include "lockwise/cli/cmd_fleet.hpp" // ops: fleets
 #include "lockwise/cli/commands.hpp"
 #include "lockwise/cli/lint_gate.hpp"
 #include "lockwise/core/error.hpp"
@@ -12,6 +13,7 @@
 #include "lockwise/history/drift.hpp"
 #include "lockwise/history/status.hpp"
 #include "lockwise/pg/conninfo.hpp"
+#include "lockwise/run/pooler.hpp" // ops: --direct-url
 #include "lockwise/run/runner.hpp"
 
 namespace lockwise::cli {
@@ -73,6 +75,8 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
         std::string wait_for_db;
         bool out_of_order = false;
         bool json = false;
+        std::string direct_url; // ops: --direct-url
+        FleetFlags fleet;       // ops: --targets, --parallel, --canary, --on-failure
     };
     auto options = std::make_shared<Options>();
     command->add_option("--target", options->target, "apply migrations up to and including this version");
@@ -83,6 +87,10 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
     command->add_option("--wait-for-db", options->wait_for_db, "retry the first connection with backoff for this long");
     command->add_flag("--out-of-order", options->out_of_order, "apply pending migrations older than the newest applied one");
     command->add_flag("--json", options->json, "print the summary as JSON on stdout");
+    // ops (issue 7): a direct connection for a database behind a transaction pooler, and fleets.
+    command->add_option("--direct-url", options->direct_url,
+                        "connection that bypasses a transaction pooler (PgBouncer); migrate runs over it (LOCKWISE_DIRECT_URL)");
+    add_fleet_flags(*command, options->fleet, true);
     command->footer("Every step runs under its lock policy (README, \"Lock policies\"); lock failures are retried with a\n"
                     "growing lock_timeout; SIGINT/SIGTERM stop at the next step or backfill batch, and a rerun resumes.");
     table[command] = [options](Context& context) {
@@ -98,6 +106,21 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
         }
         if (options->out_of_order) {
             config.set_from_flag("runner.out_of_order", "true", "--out-of-order");
+        }
+        // ops (issue 7): fleets run the whole runner per target (cmd_fleet.cpp).
+        if (options->fleet.requested()) {
+            run::RunnerOptions runner;
+            runner.history = context.history_location();
+            runner.target = parse_target(options->target);
+            runner.lock_wait = config.duration("runner.lock_wait");
+            runner.terminate_blockers = config.get("runner.terminate_blockers");
+            runner.out_of_order = config.boolean("runner.out_of_order");
+            runner.stop_requested = &g_stop_requested;
+            install_stop_handlers();
+            return run_fleet_migrate(context, options->fleet, runner, options->json);
+        }
+        if (!options->direct_url.empty()) {
+            config.set_from_flag("database.direct_url", options->direct_url, "--direct-url");
         }
         const auto catalog = context.load_catalog();
         const auto plans = context.plan_all(catalog);
@@ -117,6 +140,17 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
         }
         run::RunnerOptions runner;
         runner.conninfo = context.database_url();
+        // ops (issue 7): with a direct URL everything session-bound (in fact the whole run) uses it;
+        // the pooled URL served the checks above and is probed here only to say what we saw.
+        if (const auto& direct = config.get("database.direct_url"); !direct.empty()) {
+            const auto pooled = run::probe_session_pinning(context.database_url());
+            context.log().event(report::Level::info, "direct_url",
+                                fmt::format("running over the direct connection {} ({}: {})", pg::redact_conninfo(direct),
+                                            pooled.pinning == run::SessionPinning::pinned ? "the database URL keeps sessions too"
+                                                                                          : "the database URL is transaction-pooled",
+                                            pooled.evidence));
+            runner.conninfo = direct;
+        }
         runner.history = context.history_location();
         runner.target = parse_target(options->target);
         runner.lock_wait = config.duration("runner.lock_wait");
@@ -160,7 +194,12 @@ void add_status_command(CLI::App& app, CommandTable& table)
     auto* command = app.add_subcommand("status", "Show applied, pending, failed, running and drifted migrations");
     auto json = std::make_shared<bool>(false);
     command->add_flag("--json", *json, "print JSON");
-    table[command] = [json](Context& context) {
+    auto fleet_flags = std::make_shared<FleetFlags>(); // ops: status --targets
+    add_fleet_flags(*command, *fleet_flags, false);
+    table[command] = [json, fleet_flags](Context& context) {
+        if (fleet_flags->requested()) {
+            return run_fleet_status(context, *fleet_flags, *json);
+        }
         const auto catalog = context.load_catalog();
         auto connection = context.connect();
         history::HistoryStore store(connection, context.history_location());

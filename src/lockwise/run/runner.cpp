@@ -18,6 +18,7 @@
 #include "lockwise/history/runner_lock.hpp"
 #include "lockwise/history/versions.hpp"
 #include "lockwise/pg/connection.hpp"
+#include "lockwise/run/pooler.hpp"
 #include "lockwise/run/retry.hpp"
 #include "lockwise/run/step_executor.hpp"
 
@@ -87,6 +88,9 @@ RunSummary migrate(const catalog::Catalog& catalog, const std::vector<plan::Migr
     RunSummary& summary = summary_out != nullptr ? *summary_out : local_summary;
     const auto started = Clock::now();
 
+    // ops (issue 7): a transaction pooler would hand our session (and its advisory lock) to others;
+    // refuse it before anything session-bound starts (run/pooler.hpp, docs/operations.md).
+    require_session_pinning(options.conninfo);
     // The runner lock lives on its own idle connection for the whole run.
     auto lock_connection = pg::Connection::connect(options.conninfo, "lockwise runner lock");
     history::RunnerLock runner_lock(options.history);
