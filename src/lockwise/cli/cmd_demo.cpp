@@ -77,6 +77,7 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         bool blocker = false;
         std::string blocker_hold = "8s";
         std::string terminate_blockers;
+        std::string exec;
         std::string report;
         std::string json;
         CLI::Option* json_flag = nullptr;
@@ -95,6 +96,8 @@ void add_demo_command(CLI::App& app, CommandTable& table)
     command->add_option("--blocker-hold", options->blocker_hold, "how long the blocker stays idle in transaction (default 8s)");
     command->add_option("--terminate-blockers", options->terminate_blockers,
                         "passed to the runner, e.g. idle-in-transaction:5s (terminates the --blocker session)");
+    command->add_option("--exec", options->exec,
+                        "measure this shell command as the migration instead of lockwise's runner (DATABASE_URL is set for it)");
     command->add_option("--report", options->report, "write a self-contained HTML report to this file");
     options->json_flag =
         command->add_option("--json", options->json, "write the report as JSON to FILE (no FILE: stdout)")->expected(0, 1);
@@ -166,6 +169,9 @@ void add_demo_command(CLI::App& app, CommandTable& table)
                                      "(it holds ACCESS SHARE on leads for {:.0f} s unless terminated)",
                                      blocker->backend_pid(), static_cast<double>(hold.count()) / 1000.0));
             };
+        }
+        if (!options->exec.empty()) {
+            rehearsal.exec_command = options->exec;
         }
         auto result = impact::rehearse(catalog, plans, std::move(workload), rehearsal, log);
         if (blocker) {

@@ -61,6 +61,7 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
         std::string report;
         std::string json;
         std::string examples;
+        std::string exec;
         CLI::Option* max_p99_flag = nullptr;
         CLI::Option* max_stall_flag = nullptr;
         CLI::Option* max_failures_flag = nullptr;
@@ -86,6 +87,8 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
                                                   "gate: application max latency during the migration (exit 9 above it)");
     options->max_failures_flag = command->add_option(
         "--max-failures", options->max_failures, "gate: failed application transactions from the migration on (exit 9 above it)");
+    command->add_option("--exec", options->exec,
+                        "measure this shell command as the migration instead of lockwise's runner (DATABASE_URL is set for it)");
     command->add_option("--report", options->report, "write a self-contained HTML report to this file");
     options->json_flag = command->add_option("--json", options->json, "write the report as JSON to FILE (no FILE: stdout)")
                              ->expected(0, 1);
@@ -115,8 +118,10 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
                                   "Write a version as in the file names, e.g. --target 36.");
             }
         }
-        const auto catalog = context.load_catalog();
-        const auto plans = context.plan_all(catalog);
+        // With --exec the command is the migration: lockwise's catalog is neither read nor run.
+        const bool external = !options->exec.empty();
+        const auto catalog = external ? catalog::Catalog{} : context.load_catalog();
+        const auto plans = external ? std::vector<plan::MigrationPlan>{} : context.plan_all(catalog);
         load::Workload workload;
         {
             auto connection = context.connect();
@@ -126,11 +131,13 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
             for (const auto* migration_plan : run::pending_plans(plans, applied, target)) {
                 pending.push_back(migration_plan->migration->version.text);
             }
-            if (pending.empty()) {
-                print("nothing to rehearse: no pending migrations\n");
-                return 0;
+            if (!external) {
+                if (pending.empty()) {
+                    print("nothing to rehearse: no pending migrations\n");
+                    return 0;
+                }
+                lint_and_refuse(catalog, lint_context(&connection), pending, context.log());
             }
-            lint_and_refuse(catalog, lint_context(&connection), pending, context.log());
             if (!options->workload.empty()) {
                 workload = load::load_workload(options->workload);
             } else {
@@ -162,6 +169,9 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
         context.log().event(report::Level::info, "rehearse_started",
                             fmt::format("lockwise rehearse: {} in {}, database {}", workload.file, config.get("migrations.dir"),
                                         pg::redact_conninfo(context.database_url())));
+        if (!options->exec.empty()) {
+            rehearsal.exec_command = options->exec;
+        }
         auto result = impact::rehearse(catalog, plans, std::move(workload), rehearsal, context.log());
         result.report.title = fmt::format("{} step(s) of {} migration(s) from {}", result.report.steps.size(),
                                           result.summary.applied, config.get("migrations.dir"));

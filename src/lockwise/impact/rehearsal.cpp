@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "lockwise/core/error.hpp"
+#include "lockwise/core/process.hpp"
 #include "lockwise/pg/connection.hpp"
 #include "lockwise/pg/sql_error.hpp"
 
@@ -25,6 +26,37 @@ void sleep_unless_stopped(std::chrono::milliseconds duration, const std::atomic<
         }
         std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
             std::chrono::milliseconds(50), until - std::chrono::steady_clock::now()));
+    }
+}
+
+// Runs the external migration command as one step; a non-zero exit is migration_failed.
+void run_external(const std::string& command, const std::string& conninfo, RehearsalResult& result, report::Logger& log)
+{
+    run::StepOutcome step;
+    step.version = "exec";
+    step.description = "external command";
+    step.step = 1;
+    step.steps_total = 1;
+    step.kind = "external";
+    step.summary = command;
+    step.attempts = 1;
+    log.info(fmt::format("running the migration command: {}", command));
+    core::ProcessOptions process;
+    process.env.emplace_back("DATABASE_URL", conninfo);
+    step.started = std::chrono::system_clock::now();
+    const auto done = core::run_process({"/bin/sh", "-c", command}, process);
+    step.finished = std::chrono::system_clock::now();
+    step.duration = std::chrono::duration_cast<plan::Millis>(step.finished - step.started);
+    step.outcome = done.exit_code == 0 ? "applied" : "failed";
+    result.summary.elapsed = step.duration;
+    result.summary.applied = done.exit_code == 0 ? 1 : 0;
+    result.summary.steps.push_back(step);
+    if (!done.output.empty()) {
+        log.info(fmt::format("migration command output:\n{}", done.output));
+    }
+    if (done.exit_code != 0) {
+        result.error_code = core::ExitCode::migration_failed;
+        result.report.migration_error = fmt::format("the migration command exited with {}", done.exit_code);
     }
 }
 
@@ -49,7 +81,11 @@ RehearsalResult rehearse(const catalog::Catalog& catalog, const std::vector<plan
     }
     generator.mark_phase("migration");
     try {
-        run::migrate(catalog, plans, options.runner, log, &result.summary);
+        if (options.exec_command) {
+            run_external(*options.exec_command, options.runner.conninfo, result, log);
+        } else {
+            run::migrate(catalog, plans, options.runner, log, &result.summary);
+        }
     } catch (const core::Error& error) {
         result.error_code = error.code();
         result.error_hint = error.hint();

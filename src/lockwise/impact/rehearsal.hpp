@@ -26,6 +26,9 @@ struct RehearsalOptions {
     std::chrono::milliseconds tail{1000};           // load after the migration finished
     run::RunnerOptions runner;                      // stop_requested also cuts the baseline and tail short
     std::function<void()> before_migration;         // called right before the runner starts (e.g. a blocker)
+    // When set, this shell command is the migration instead of lockwise's runner (to measure
+    // another tool or a hand-written script the same way); DATABASE_URL is set for it.
+    std::optional<std::string> exec_command;
 };
 
 struct RehearsalResult {
