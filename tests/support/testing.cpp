@@ -3,7 +3,11 @@
 #include "support/testing.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
 
 #include <atomic>
 #include <cctype>
@@ -78,6 +82,61 @@ CliResult run_lockwise(const std::vector<std::string>& args, const std::map<std:
     const auto result = core::run_process(argv, options);
     return {result.signal != 0 ? 128 + result.signal : result.exit_code, result.output};
 }
+
+BackgroundLockwise::BackgroundLockwise(const std::vector<std::string>& args, const std::map<std::string, std::string>& env)
+{
+    std::vector<std::string> argv{LOCKWISE_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    core::ProcessOptions options;
+    for (const auto& [name, value] : env) {
+        options.env.emplace_back(name, value);
+    }
+    m_pid = core::spawn_process(argv, options, (m_dir.path() / "output.log").string());
+}
+
+BackgroundLockwise::~BackgroundLockwise()
+{
+    if (!m_result && m_pid > 0) {
+        ::kill(m_pid, SIGKILL);
+        int status = 0;
+        waitpid(m_pid, &status, 0);
+    }
+}
+
+CliResult BackgroundLockwise::wait()
+{
+    if (!m_result) {
+        int status = 0;
+        while (waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        CliResult result;
+        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        result.output = output_so_far();
+        m_result = result;
+    }
+    return *m_result;
+}
+
+bool BackgroundLockwise::running()
+{
+    if (m_result) {
+        return false;
+    }
+    int status = 0;
+    const pid_t done = waitpid(m_pid, &status, WNOHANG);
+    if (done == m_pid) {
+        CliResult result;
+        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        result.output = output_so_far();
+        m_result = result;
+        return false;
+    }
+    return true;
+}
+
+void BackgroundLockwise::kill(int signal_number) { ::kill(m_pid, signal_number); }
+
+std::string BackgroundLockwise::output_so_far() const { return read_file(m_dir.path() / "output.log"); }
 
 std::filesystem::path source_dir() { return LOCKWISE_SOURCE_DIR; }
 std::filesystem::path shared_dir() { return source_dir().parent_path() / "shared"; }

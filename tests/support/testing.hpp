@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,26 @@ struct CliResult {
 CliResult run_lockwise(const std::vector<std::string>& args,
                        const std::map<std::string, std::string>& env = {},
                        const std::filesystem::path& working_directory = {});
+
+// The lockwise binary running in the background (output to a file), for tests that race it.
+class BackgroundLockwise {
+public:
+    BackgroundLockwise(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
+    BackgroundLockwise(const BackgroundLockwise&) = delete;
+    BackgroundLockwise& operator=(const BackgroundLockwise&) = delete;
+    ~BackgroundLockwise(); // kills it if still running
+    int pid() const noexcept { return m_pid; }
+    // Waits for it to exit; exit code (128 + signal when killed) and its output.
+    CliResult wait();
+    bool running();
+    void kill(int signal_number);
+    std::string output_so_far() const;
+
+private:
+    int m_pid = -1;
+    std::optional<CliResult> m_result;
+    TempDir m_dir;
+};
 
 std::filesystem::path source_dir();
 // ../shared next to the checkout (test data only; may be absent).

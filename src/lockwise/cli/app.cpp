@@ -30,7 +30,9 @@ int run(int argc, char** argv)
     CommandTable table;
     add_migrate_command(app, table);
     add_plan_command(app, table);
+    add_down_command(app, table);
     add_lint_command(app, table);
+    add_locks_command(app, table);
     add_status_command(app, table);
     add_baseline_command(app, table);
     add_repair_command(app, table);

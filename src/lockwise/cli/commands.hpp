@@ -23,6 +23,8 @@ void add_status_command(CLI::App& app, CommandTable& table);
 void add_baseline_command(CLI::App& app, CommandTable& table);
 void add_repair_command(CLI::App& app, CommandTable& table);
 void add_lint_command(CLI::App& app, CommandTable& table);
+void add_locks_command(CLI::App& app, CommandTable& table);
+void add_down_command(CLI::App& app, CommandTable& table);
 void add_demo_command(CLI::App& app, CommandTable& table);
 void add_rehearse_command(CLI::App& app, CommandTable& table);
 

@@ -60,6 +60,29 @@ void refuse_drift(const std::vector<history::Drift>& drifts, const RunnerOptions
 
 } // namespace
 
+history::RunnerLock take_runner_lock(pg::Connection& dedicated, const RunnerOptions& options, report::Logger& log)
+{
+    history::RunnerLock runner_lock(options.history);
+    const bool acquired = runner_lock.acquire(
+        dedicated, options.lock_wait, [&](const std::vector<history::LockHolder>& holders, std::chrono::milliseconds waited) {
+            std::string who;
+            for (const auto& holder : holders) {
+                who += fmt::format(" pid {} ({}, since {})", holder.pid, holder.application_name, holder.since);
+            }
+            log.event(report::Level::info, "runner_lock_wait",
+                      fmt::format("another lockwise runner holds the runner lock:{}; waiting ({} of {})", who,
+                                  plan::format_millis(waited), plan::format_millis(options.lock_wait)),
+                      {{"waited_ms", waited.count()}});
+        });
+    if (!acquired) {
+        throw core::Error(core::ExitCode::runner_locked,
+                          fmt::format("another lockwise runner held the runner lock for longer than {}",
+                                      plan::format_millis(options.lock_wait)),
+                          "Wait for the other runner to finish (it applies the same migrations), or raise --lock-wait.");
+    }
+    return runner_lock;
+}
+
 std::vector<const plan::MigrationPlan*> pending_plans(const std::vector<plan::MigrationPlan>& plans,
                                                       const std::vector<history::AppliedMigration>& applied,
                                                       const std::optional<catalog::Version>& target)
@@ -93,31 +116,29 @@ RunSummary migrate(const catalog::Catalog& catalog, const std::vector<plan::Migr
     require_session_pinning(options.conninfo);
     // The runner lock lives on its own idle connection for the whole run.
     auto lock_connection = pg::Connection::connect(options.conninfo, "lockwise runner lock");
-    history::RunnerLock runner_lock(options.history);
-    const bool acquired = runner_lock.acquire(
-        lock_connection, options.lock_wait, [&](const std::vector<history::LockHolder>& holders, std::chrono::milliseconds waited) {
-            std::string who;
-            for (const auto& holder : holders) {
-                who += fmt::format(" pid {} ({}, since {})", holder.pid, holder.application_name, holder.since);
-            }
-            log.event(report::Level::info, "runner_lock_wait",
-                      fmt::format("another lockwise runner holds the runner lock:{}; waiting ({} of {})", who,
-                                  plan::format_millis(waited), plan::format_millis(options.lock_wait)),
-                      {{"waited_ms", waited.count()}});
-        });
-    if (!acquired) {
-        throw core::Error(core::ExitCode::runner_locked,
-                          fmt::format("another lockwise runner held the runner lock for longer than {}",
-                                      plan::format_millis(options.lock_wait)),
-                          "Wait for the other runner to finish (it applies the same migrations), or raise --lock-wait.");
-    }
+    auto runner_lock = take_runner_lock(lock_connection, options, log);
 
     StepExecutor executor(options, log);
     auto& connection = executor.connection();
     history::HistoryStore store(connection, options.history);
     store.ensure_created();
+    auto drifts = history::find_drift(store.load(), catalog.migrations);
+    // A migration that failed before committing any step has changed nothing: its edited file is
+    // the fix, not drift. One with committed steps must not resume from a different file.
+    const auto before_fix = store.load();
+    std::erase_if(drifts, [&](const history::Drift& drift) {
+        const auto row = std::find_if(before_fix.begin(), before_fix.end(),
+                                      [&](const history::AppliedMigration& applied_row) { return applied_row.version == drift.version; });
+        if (drift.kind != history::DriftKind::checksum_changed || row == before_fix.end() ||
+            row->status != history::MigrationStatus::failed || row->steps_done > 0) {
+            return false;
+        }
+        store.update_checksum(drift.version, drift.file_checksum);
+        log.info(fmt::format("{} failed before any step committed; running its edited file", drift.version));
+        return true;
+    });
+    refuse_drift(drifts, options, log);
     const auto applied = store.load();
-    refuse_drift(history::find_drift(applied, catalog.migrations), options, log);
     const auto pending = pending_plans(plans, applied, options.target);
     summary.up_to_date = static_cast<int>(std::count_if(applied.begin(), applied.end(), is_applied));
     if (pending.empty()) {
@@ -145,7 +166,7 @@ RunSummary migrate(const catalog::Catalog& catalog, const std::vector<plan::Migr
             const auto& step = migration_plan->steps[static_cast<std::size_t>(index)];
             StepOutcome outcome;
             try {
-                outcome = executor.run_step(migration, step, steps_total, store);
+                outcome = executor.run_step(migration, step, steps_total, &store);
             } catch (const StepFailure& failure) {
                 summary.steps.push_back(failure.outcome);
                 store.finish_migration(history::canonical_version(migration.version), history::Outcome::failed,

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lockwise/catalog/migration.hpp"
+#include "lockwise/history/runner_lock.hpp"
 #include "lockwise/history/store.hpp"
 #include "lockwise/plan/plan.hpp"
 #include "lockwise/report/logger.hpp"
@@ -58,6 +59,10 @@ struct RunSummary {
 // connection_failed, interrupted. `summary` (when given) holds what ran even when it throws.
 RunSummary migrate(const catalog::Catalog& catalog, const std::vector<plan::MigrationPlan>& plans,
                    const RunnerOptions& options, report::Logger& log, RunSummary* summary = nullptr);
+
+// Takes the runner lock on `dedicated` (an idle connection kept for the whole run), waiting up to
+// options.lock_wait. Throws core::Error(runner_locked) after that.
+history::RunnerLock take_runner_lock(pg::Connection& dedicated, const RunnerOptions& options, report::Logger& log);
 
 // The migrations of `plans` that history does not record as applied (succeeded or baselined),
 // up to `target`, in version order.

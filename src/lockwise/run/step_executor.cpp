@@ -307,7 +307,7 @@ void StepExecutor::verify_concurrent_index(const sql::Statement& statement)
     }
 }
 
-void StepExecutor::attempt_group(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore& store,
+void StepExecutor::attempt_group(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore* store,
                                  Attempt& attempt)
 {
     m_connection.exec("BEGIN");
@@ -320,12 +320,14 @@ void StepExecutor::attempt_group(const catalog::Migration& migration, const plan
     record.step_index = step.index;
     record.kind = std::string(plan::step_kind_name(step.kind));
     record.attempts = attempt.number;
-    const auto sql_record = store.step_done_sql(record);
-    m_connection.exec_params(sql_record.sql, sql_record.params);
+    if (store != nullptr) {
+        const auto sql_record = store->step_done_sql(record);
+        m_connection.exec_params(sql_record.sql, sql_record.params);
+    }
     m_connection.exec("COMMIT");
 }
 
-void StepExecutor::attempt_autocommit(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore& store,
+void StepExecutor::attempt_autocommit(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore* store,
                                       Attempt& attempt)
 {
     const auto& statement = step.statements.front();
@@ -352,14 +354,17 @@ void StepExecutor::attempt_autocommit(const catalog::Migration& migration, const
     record.step_index = step.index;
     record.kind = std::string(plan::step_kind_name(step.kind));
     record.attempts = attempt.number;
-    store.record_step_done(m_connection, record);
+    if (store != nullptr) {
+        store->record_step_done(m_connection, record);
+    }
 }
 
-long long StepExecutor::run_backfill_step(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore& store,
+long long StepExecutor::run_backfill_step(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore* store,
                                           StepOutcome& outcome)
 {
     std::vector<catalog::Diagnostic> errors;
     const auto spec = backfill::parse_backfill_spec(*step.backfill, step.statements.front(), errors, migration.display_path);
+    set_session_policy(step.policy, step.policy.lock_timeout, false); // validation reads the catalog: never queue behind DDL
     auto database_errors = errors.empty() ? backfill::validate_against_database(m_connection, spec) : std::vector<catalog::Diagnostic>{};
     errors.insert(errors.end(), database_errors.begin(), database_errors.end());
     if (!errors.empty()) {
@@ -405,12 +410,14 @@ long long StepExecutor::run_backfill_step(const catalog::Migration& migration, c
     record.step_index = step.index;
     record.kind = "backfill";
     record.duration = result.elapsed;
-    store.record_step_done(m_connection, record);
+    if (store != nullptr) {
+        store->record_step_done(m_connection, record);
+    }
     return result.rows_updated;
 }
 
 StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const plan::Step& step, int steps_total,
-                                   history::HistoryStore& store)
+                                   history::HistoryStore* store)
 {
     StepOutcome outcome;
     outcome.version = migration.version.text;
@@ -462,7 +469,7 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
                 reconnect();
             }
             if (attempt.number == 1) {
-                wait_for_clear_path(step, policy.backoff_max, attempt);
+                wait_for_clear_path(step, std::min(policy.backoff_max, policy.retry_budget), attempt);
             }
             if (step.kind == plan::StepKind::transactional_group) {
                 attempt_group(migration, step, store, attempt);
@@ -492,7 +499,7 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
                 try {
                     reconnect();
                     // The connection may have died during COMMIT, after the step (and its record) committed.
-                    if (store.steps_done(history::canonical_version(migration.version)) > step.index) {
+                    if (store != nullptr && store->steps_done(history::canonical_version(migration.version)) > step.index) {
                         finish("applied");
                         return outcome;
                     }
@@ -517,7 +524,9 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
                         record.status = history::StepStatus::warned;
                         record.attempts = attempt.number;
                         record.duration = outcome.duration;
-                        store.record_step_done(m_connection, record);
+                        if (store != nullptr) {
+                            store->record_step_done(m_connection, record);
+                        }
                     } catch (const pg::SqlError& record_error) {
                         throw StepFailure(core::ExitCode::migration_failed, describe_error(record_error), "", position, outcome);
                     }
@@ -557,7 +566,8 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
             Attempt next;
             next.number = attempt.number + 1;
             next.lock_timeout = plan::lock_timeout_for_attempt(policy, next.number);
-            if (!wait_for_clear_path(step, std::max(backoff, policy.backoff_max), next)) {
+            const auto budget_left = policy.retry_budget - since(started);
+            if (!wait_for_clear_path(step, std::min(std::max(backoff, policy.backoff_max), budget_left), next)) {
                 std::this_thread::sleep_for(backoff);
             }
         }

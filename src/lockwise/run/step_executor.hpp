@@ -32,16 +32,17 @@ public:
     // The runner's connection (autocommit between steps). Stays the same object across reconnects.
     pg::Connection& connection() noexcept { return m_connection; }
 
-    // Runs `step` to completion (with retries) and records it in history. Throws StepFailure.
+    // Runs `step` to completion (with retries) and records it in `store` (nullptr: records nothing,
+    // as `down` does). Throws StepFailure.
     StepOutcome run_step(const catalog::Migration& migration, const plan::Step& step, int steps_total,
-                         history::HistoryStore& store);
+                         history::HistoryStore* store);
 
 private:
     struct Attempt;
-    void attempt_group(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore& store, Attempt& attempt);
-    void attempt_autocommit(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore& store,
+    void attempt_group(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore* store, Attempt& attempt);
+    void attempt_autocommit(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore* store,
                             Attempt& attempt);
-    long long run_backfill_step(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore& store,
+    long long run_backfill_step(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore* store,
                                 StepOutcome& outcome);
     void execute_watched(const sql::Statement& statement, const plan::Policy& policy, Attempt& attempt);
     void set_session_policy(const plan::Policy& policy, plan::Millis lock_timeout, bool local);

@@ -20,6 +20,7 @@ BlockerView view_of(const locks::Session& session)
     view.user = session.user;
     view.application = session.application;
     view.state = session.state;
+    view.backend_type = session.backend_type;
     view.in_state = session.state_age.value_or(std::chrono::milliseconds(0));
     view.transaction_age = session.xact_age.value_or(std::chrono::milliseconds(0));
     view.query = session.query;
@@ -75,6 +76,7 @@ public:
         locks::Blocker candidate;
         candidate.pid = blocker.pid;
         candidate.state = blocker.state;
+        candidate.backend_type = blocker.backend_type;
         candidate.state_age = blocker.in_state;
         candidate.xact_age = blocker.transaction_age;
         candidate.query = blocker.query;

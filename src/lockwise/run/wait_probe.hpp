@@ -17,6 +17,7 @@ struct BlockerView {
     std::string user;
     std::string application;
     std::string state;          // "idle in transaction", "active", ...
+    std::string backend_type;   // "client backend", "autovacuum worker", ...
     std::chrono::milliseconds in_state{0};
     std::chrono::milliseconds transaction_age{0};
     std::string query;          // cut to a sane length
