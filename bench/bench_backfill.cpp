@@ -1,10 +1,11 @@
 // The seed scenario's backfill three ways under a fixed-rate application load, on a
 // durable throwaway cluster: (a) one plain UPDATE, (b) the seed guide's loop, (c) lockwise.
 // Run by hand (not in ctest): bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cab]
-//
-// The bench target links only lockwise_testing (bench/CMakeLists.txt), so the engine's
-// pg-only translation unit is compiled in here directly.
-#include "../src/lockwise/backfill/engine.cpp"
+#include "lockwise/backfill/backfill.hpp"
+#include "lockwise/pg/connection.hpp"
+
+#include <fmt/format.h>
+#include <random>
 
 #include <algorithm>
 #include <array>
