@@ -248,8 +248,12 @@ bool StepExecutor::wait_for_clear_path(const plan::Step& step, Millis limit, Att
             return waited;
         }
         waited = true;
+        const auto tick_started = Clock::now();
         for (const auto& holder : holders) {
             if (announced.insert(holder.pid).second) {
+                if (attempt.blocker_pids_logged.insert(holder.pid).second) {
+                    attempt.blockers.push_back(holder.describe());
+                }
                 m_log.event(report::Level::info, "path_blocked",
                             fmt::format("before attempt {}: {} holds a conflicting lock; waiting for it to finish",
                                         attempt.number, holder.describe()),
@@ -263,6 +267,7 @@ bool StepExecutor::wait_for_clear_path(const plan::Step& step, Millis limit, Att
             }
         }
         std::this_thread::sleep_for(Millis(50));
+        attempt.lock_waited += since(tick_started);
     }
     return waited;
 }
@@ -479,7 +484,7 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
             outcome.attempts = attempt.number;
             outcome.rows = attempt.rows;
             outcome.lock_waited += attempt.lock_waited;
-            outcome.blockers = attempt.blockers;
+            outcome.blockers.insert(outcome.blockers.end(), attempt.blockers.begin(), attempt.blockers.end());
             finish("applied");
             m_log.event(report::Level::info, "step_done",
                         fmt::format("{} step {}/{} done in {}{}", migration.version.text, outcome.step, steps_total,
@@ -492,7 +497,7 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
             rollback_quietly();
             outcome.lock_waited += attempt.lock_waited;
             outcome.attempts = attempt.number;
-            outcome.blockers = attempt.blockers;
+            outcome.blockers.insert(outcome.blockers.end(), attempt.blockers.begin(), attempt.blockers.end());
             const auto failure = classify_failure(error, attempt.waited_on_lock || !attempt.cancel_reason.empty());
             const auto* failed_statement = attempt.current != nullptr ? attempt.current : &step.statements.front();
             if (failure == FailureClass::connection) {
@@ -567,7 +572,10 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
             next.number = attempt.number + 1;
             next.lock_timeout = plan::lock_timeout_for_attempt(policy, next.number);
             const auto budget_left = policy.retry_budget - since(started);
-            if (!wait_for_clear_path(step, std::min(std::max(backoff, policy.backoff_max), budget_left), next)) {
+            const bool waited = wait_for_clear_path(step, std::min(std::max(backoff, policy.backoff_max), budget_left), next);
+            outcome.lock_waited += next.lock_waited;
+            outcome.blockers.insert(outcome.blockers.end(), next.blockers.begin(), next.blockers.end());
+            if (!waited) {
                 std::this_thread::sleep_for(backoff);
             }
         }
