@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include "lockwise/cli/commands.hpp"
+#include "lockwise/cli/lint_gate.hpp"
 #include "lockwise/cli/plan_view.hpp"
+#include "lockwise/run/runner.hpp"
 
 namespace lockwise::cli {
 
@@ -18,13 +20,28 @@ void add_plan_command(CLI::App& app, CommandTable& table)
         const auto catalog = context.load_catalog();
         const auto plans = context.plan_all(catalog);
         std::vector<const plan::MigrationPlan*> pending;
-        for (const auto& migration_plan : plans) {
-            pending.push_back(&migration_plan);
+        std::optional<pg::Connection> connection;
+        if (!context.database_url().empty()) {
+            connection = context.connect("lockwise plan");
+            connection->exec("SET default_transaction_read_only = on");
+            history::HistoryStore store(*connection, context.history_location());
+            pending = run::pending_plans(plans, store.exists() ? store.load() : std::vector<history::AppliedMigration>{}, std::nullopt);
+        } else {
+            for (const auto& migration_plan : plans) {
+                pending.push_back(&migration_plan);
+            }
+        }
+        // Findings are shown beside the statements they are about.
+        const auto lints = lint::lint_migrations(catalog.migrations, lint_context(connection ? &*connection : nullptr));
+        std::vector<const lint::MigrationLint*> pending_lints;
+        for (const auto* migration_plan : pending) {
+            const auto index = static_cast<std::size_t>(migration_plan->migration - catalog.migrations.data());
+            pending_lints.push_back(&lints[index]);
         }
         if (*json) {
-            print(plan_to_json(pending).dump(2) + "\n");
+            print(plan_to_json(pending, pending_lints).dump(2) + "\n");
         } else {
-            print(render_plan_text(pending));
+            print(render_plan_text(pending, pending_lints));
         }
         return 0;
     };

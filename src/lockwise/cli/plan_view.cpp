@@ -47,15 +47,37 @@ std::string blocks_text(sql::LockMode mode)
     return "blocks no reads or writes";
 }
 
+// The findings about `statement` (their span starts inside it).
+std::vector<const lint::Finding*> findings_of(const lint::MigrationLint* lint, const sql::Statement& statement)
+{
+    std::vector<const lint::Finding*> out;
+    if (lint == nullptr) {
+        return out;
+    }
+    for (const auto& finding : lint->findings) {
+        if (finding.span.offset >= statement.span.offset && finding.span.offset < statement.span.offset + statement.span.length + 1) {
+            out.push_back(&finding);
+        }
+    }
+    return out;
+}
+
+const lint::MigrationLint* lint_at(const std::vector<const lint::MigrationLint*>& lints, std::size_t index)
+{
+    return index < lints.size() ? lints[index] : nullptr;
+}
+
 } // namespace
 
-std::string render_plan_text(const std::vector<const plan::MigrationPlan*>& plans)
+std::string render_plan_text(const std::vector<const plan::MigrationPlan*>& plans, const std::vector<const lint::MigrationLint*>& lints)
 {
     if (plans.empty()) {
         return "nothing to do: every migration is applied\n";
     }
     std::string out;
-    for (const auto* migration_plan : plans) {
+    for (std::size_t plan_index = 0; plan_index < plans.size(); ++plan_index) {
+        const auto* migration_plan = plans[plan_index];
+        const auto* lint = lint_at(lints, plan_index);
         const auto& migration = *migration_plan->migration;
         out += fmt::format("{} {}  ({}, {} step{}{})\n", migration.version.text, migration.description, migration.display_path,
                            migration_plan->steps.size(), migration_plan->steps.size() == 1 ? "" : "s",
@@ -76,16 +98,23 @@ std::string render_plan_text(const std::vector<const plan::MigrationPlan*>& plan
                                    sql::table_work_name(statement.work),
                                    step.kind == plan::StepKind::backfill ? "in batches of short transactions"
                                    : step.kind == plan::StepKind::autocommit ? "autocommit" : "in transaction");
+                for (const auto* finding : findings_of(lint, statement)) {
+                    out += fmt::format("            {} [{}]{}: {}\n", lint::severity_name(finding->severity), finding->rule_id,
+                                       finding->suppressed ? " (allowed: " + finding->suppression_reason + ")" : "",
+                                       finding->message);
+                }
             }
         }
     }
     return out;
 }
 
-nlohmann::json plan_to_json(const std::vector<const plan::MigrationPlan*>& plans)
+nlohmann::json plan_to_json(const std::vector<const plan::MigrationPlan*>& plans, const std::vector<const lint::MigrationLint*>& lints)
 {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto* migration_plan : plans) {
+    for (std::size_t plan_index = 0; plan_index < plans.size(); ++plan_index) {
+        const auto* migration_plan = plans[plan_index];
+        const auto* lint = lint_at(lints, plan_index);
         const auto& migration = *migration_plan->migration;
         nlohmann::json steps = nlohmann::json::array();
         for (const auto& step : migration_plan->steps) {
@@ -96,7 +125,12 @@ nlohmann::json plan_to_json(const std::vector<const plan::MigrationPlan*>& plans
                     locks.push_back({{"schema", lock.schema}, {"relation", lock.name}, {"mode", sql::lock_mode_name(lock.mode)},
                                      {"new", lock.created_by_statement}});
                 }
-                statements.push_back({{"line", statement.span.line}, {"column", statement.span.column},
+                nlohmann::json findings = nlohmann::json::array();
+                for (const auto* finding : findings_of(lint, statement)) {
+                    findings.push_back({{"rule", finding->rule_id}, {"severity", lint::severity_name(finding->severity)},
+                                        {"message", finding->message}, {"suppressed", finding->suppressed}});
+                }
+                statements.push_back({{"findings", findings}, {"line", statement.span.line}, {"column", statement.span.column},
                                       {"kind", statement.kind}, {"concurrently", statement.concurrently},
                                       {"transactional", statement.transactional}, {"locks", locks},
                                       {"work", sql::table_work_name(statement.work)}, {"sql", statement.text}});
