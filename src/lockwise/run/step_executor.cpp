@@ -114,6 +114,19 @@ private:
     report::Progress m_progress;
 };
 
+history::StepRecord step_record(const catalog::Migration& migration, const plan::Step& step, int attempts,
+                                history::StepStatus status = history::StepStatus::succeeded, Millis duration = Millis(0))
+{
+    history::StepRecord record;
+    record.version = history::canonical_version(migration.version);
+    record.step_index = step.index;
+    record.kind = std::string(plan::step_kind_name(step.kind));
+    record.status = status;
+    record.attempts = attempts;
+    record.duration = duration;
+    return record;
+}
+
 } // namespace
 
 struct StepExecutor::Attempt {
@@ -320,13 +333,8 @@ void StepExecutor::attempt_group(const catalog::Migration& migration, const plan
     for (const auto& statement : step.statements) {
         execute_watched(statement, step.policy, attempt);
     }
-    history::StepRecord record;
-    record.version = history::canonical_version(migration.version);
-    record.step_index = step.index;
-    record.kind = std::string(plan::step_kind_name(step.kind));
-    record.attempts = attempt.number;
     if (store != nullptr) {
-        const auto sql_record = store->step_done_sql(record);
+        const auto sql_record = store->step_done_sql(step_record(migration, step, attempt.number));
         m_connection.exec_params(sql_record.sql, sql_record.params);
     }
     m_connection.exec("COMMIT");
@@ -354,13 +362,8 @@ void StepExecutor::attempt_autocommit(const catalog::Migration& migration, const
         }
     }
     m_connection.exec("RESET lock_timeout; RESET statement_timeout; RESET idle_in_transaction_session_timeout");
-    history::StepRecord record;
-    record.version = history::canonical_version(migration.version);
-    record.step_index = step.index;
-    record.kind = std::string(plan::step_kind_name(step.kind));
-    record.attempts = attempt.number;
     if (store != nullptr) {
-        store->record_step_done(m_connection, record);
+        store->record_step_done(m_connection, step_record(migration, step, attempt.number));
     }
 }
 
@@ -410,13 +413,8 @@ long long StepExecutor::run_backfill_step(const catalog::Migration& migration, c
         outcome.outcome = "interrupted";
         return result.rows_updated;
     }
-    history::StepRecord record;
-    record.version = history::canonical_version(migration.version);
-    record.step_index = step.index;
-    record.kind = "backfill";
-    record.duration = result.elapsed;
     if (store != nullptr) {
-        store->record_step_done(m_connection, record);
+        store->record_step_done(m_connection, step_record(migration, step, 1, history::StepStatus::succeeded, result.elapsed));
     }
     return result.rows_updated;
 }
@@ -522,15 +520,9 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
                                 fmt::format("{} step {}/{} failed but is best-effort, continuing: {} at {}", migration.version.text,
                                             outcome.step, steps_total, describe_error(error), position));
                     try {
-                        history::StepRecord record;
-                        record.version = history::canonical_version(migration.version);
-                        record.step_index = step.index;
-                        record.kind = outcome.kind;
-                        record.status = history::StepStatus::warned;
-                        record.attempts = attempt.number;
-                        record.duration = outcome.duration;
                         if (store != nullptr) {
-                            store->record_step_done(m_connection, record);
+                            store->record_step_done(m_connection, step_record(migration, step, attempt.number,
+                                                                              history::StepStatus::warned, outcome.duration));
                         }
                     } catch (const pg::SqlError& record_error) {
                         throw StepFailure(core::ExitCode::migration_failed, describe_error(record_error), "", position, outcome);
