@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <sstream>
+
 #include "lockwise/pg/connection.hpp"
 #include "support/testing.hpp"
 
@@ -127,6 +129,25 @@ TEST(CliOpsFleet, TargetsFromACatalogueQueryAndACanaryThatFails)
     EXPECT_NE(canary.output.find("not started: a canary failed"), std::string::npos) << canary.output;
     auto check = pg::Connection::connect(shards[3]);
     EXPECT_EQ(check.exec("SELECT count(*) FROM pg_tables WHERE tablename = 'orders'").get_int(0, 0), 0);
+
+    // JSON logs: every log line stays one JSON object; a target's own events carry a "target" field.
+    std::vector<std::string> json_args = {"migrate", "-m", files.string(), "--canary", "1", "--log-format", "json"};
+    json_args.insert(json_args.end(), query.begin(), query.end());
+    auto json_run = testkit::run_lockwise(json_args);
+    EXPECT_EQ(json_run.exit_code, 1) << json_run.output;
+    std::istringstream lines(json_run.output);
+    int tagged = 0;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.empty() || line[0] != '{') {
+            continue; // the summary table on stdout
+        }
+        const auto event = nlohmann::json::parse(line, nullptr, false);
+        ASSERT_TRUE(event.is_object()) << line;
+        if (event.contains("target") && event.contains("ts")) {
+            ++tagged;
+        }
+    }
+    EXPECT_GT(tagged, 0) << json_run.output;
 
     auto missing_catalog = testkit::run_lockwise({"migrate", "-m", files.string(), "--targets-query", "SELECT 1"});
     EXPECT_EQ(missing_catalog.exit_code, 2) << missing_catalog.output;
