@@ -54,7 +54,10 @@ Context::Context(const GlobalFlags& flags)
     options.min_level = *report::parse_level(m_config.get("log.level"));
     m_logger = std::make_unique<report::Logger>(options);
     const std::string conninfo = m_config.database_url();
-    m_logger->set_redactor([conninfo](std::string_view text) { return pg::scrub_secrets(std::string(text), conninfo); });
+    const std::string direct = m_config.get("database.direct_url");
+    m_logger->set_redactor([conninfo, direct](std::string_view text) {
+        return pg::scrub_secrets(pg::scrub_secrets(std::string(text), conninfo), direct);
+    });
 }
 
 catalog::Catalog Context::load_catalog() const
