@@ -1,0 +1,274 @@
+// The bad-input catalogue (docs/reliability.md): every kind of bad input is refused with a
+// clear message and its documented exit code, and leaves the target database untouched.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <fstream>
+
+#include "lockwise/core/process.hpp"
+#include "lockwise/core/version.hpp"
+#include "lockwise/pg/connection.hpp"
+#include "support/testing.hpp"
+
+namespace lockwise::testkit {
+namespace {
+
+std::filesystem::path bad(const std::string& name) { return source_dir() / "tests/data/bad_input" / name; }
+
+// Every relation outside the system schemas, and whether the lockwise schema exists.
+std::string user_objects(const std::string& conninfo)
+{
+    auto connection = pg::Connection::connect(conninfo, "bad-input-check");
+    auto result = connection.exec(
+        "SELECT coalesce(string_agg(n.nspname || '.' || c.relname, ',' ORDER BY 1), '') FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+        "AND n.nspname NOT LIKE 'pg_toast%'");
+    auto schemas = connection.exec("SELECT count(*) FROM pg_namespace WHERE nspname = 'lockwise'");
+    return std::string(result.get(0, 0)) + (schemas.get_int(0, 0) > 0 ? " +schema lockwise" : "");
+}
+
+struct Expect {
+    int exit_code;
+    std::vector<std::string> contains;
+};
+
+// Runs migrate (then plan, lint and status where they read the same input) and checks each
+// refuses with the exit code, says what it must, and changes nothing in the database.
+void expect_refused(const std::vector<std::string>& args, const std::map<std::string, std::string>& env, const Expect& expect,
+                    const std::string& conninfo, const std::filesystem::path& cwd = {})
+{
+    const auto before = user_objects(conninfo);
+    auto full_env = env;
+    full_env.emplace("DATABASE_URL", conninfo);
+    const auto result = run_lockwise(args, full_env, cwd);
+    EXPECT_EQ(result.exit_code, expect.exit_code) << result.output;
+    for (const auto& text : expect.contains) {
+        EXPECT_NE(result.output.find(text), std::string::npos) << "missing \"" << text << "\" in:\n" << result.output;
+    }
+    EXPECT_EQ(result.output.find("internal error"), std::string::npos) << result.output;
+    EXPECT_EQ(user_objects(conninfo), before) << "the database changed: " << result.output;
+}
+
+std::vector<std::string> migrate_in(const std::filesystem::path& dir)
+{
+    return {"migrate", "--migrations", dir.string(), "--log-format", "plain"};
+}
+
+TEST(BadInput, SyntaxErrorsAreAllReportedWithCarets)
+{
+    const auto db = fresh_database();
+    expect_refused(migrate_in(bad("syntax")), {},
+                   {2, {"V1__create.sql:2:1", "V2__alter.sql:2:", "syntax error", "^", "nothing was run"}}, db);
+    // plan reads the same files and refuses them the same way, without a database.
+    const auto plan = run_lockwise({"plan", "--migrations", bad("syntax").string()});
+    EXPECT_EQ(plan.exit_code, 2) << plan.output;
+    EXPECT_NE(plan.output.find("V2__alter.sql:2:"), std::string::npos) << plan.output;
+}
+
+TEST(BadInput, UnknownDirectiveSuggestsTheNearestName)
+{
+    expect_refused(migrate_in(bad("unknown_directive")), {},
+                   {2, {"V1__create.sql:1:", "unknown directive", "no-transaction", "^"}}, fresh_database());
+}
+
+TEST(BadInput, MalformedDirectivesAreAllReported)
+{
+    expect_refused(migrate_in(bad("malformed_directive")), {}, {2, {"V1__create.sql:1:", "V1__create.sql:3:"}},
+                   fresh_database());
+}
+
+TEST(BadInput, DuplicateVersionsNameBothFiles)
+{
+    expect_refused(migrate_in(bad("duplicate_version")), {}, {2, {"V1__orders.sql", "V1.0__items.sql"}}, fresh_database());
+}
+
+TEST(BadInput, UnparsableVersion)
+{
+    expect_refused(migrate_in(bad("unparsable_version")), {}, {2, {"Vabc__items.sql"}}, fresh_database());
+}
+
+TEST(BadInput, EmptyMigration)
+{
+    expect_refused(migrate_in(bad("empty_file")), {}, {2, {"V2__nothing.sql"}}, fresh_database());
+}
+
+TEST(BadInput, InvalidUtf8IsReportedAtTheByte)
+{
+    expect_refused(migrate_in(bad("invalid_utf8")), {}, {2, {"V1__orders.sql:1:", "UTF-8"}}, fresh_database());
+}
+
+TEST(BadInput, MissingMigrationsDirectory)
+{
+    TempDir dir;
+    expect_refused(migrate_in(dir.path() / "no-such-dir"), {}, {2, {"no-such-dir"}}, fresh_database());
+}
+
+TEST(BadInput, BadConfigValuesAreReportedWithFileAndLine)
+{
+    const auto db = fresh_database();
+    TempDir dir;
+    dir.write("migrations/V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+    dir.write("lockwise.toml", "[policy.ddl]\nlock_timeout = \"5\"\n\n[log]\nlevel = \"loud\"\n\n[runner]\nno_such_key = 1\n");
+    expect_refused({"migrate"}, {}, {2, {"lockwise.toml:2", "lockwise.toml:5", "no_such_key"}}, db, dir.path());
+    // A bad environment value and a bad flag value are refused the same way.
+    expect_refused(migrate_in(dir.path() / "migrations"), {{"LOCKWISE_LOCK_WAIT", "forever"}},
+                   {2, {"LOCKWISE_LOCK_WAIT"}}, db);
+    expect_refused({"migrate", "--migrations", (dir.path() / "migrations").string(), "--lock-wait", "10"}, {},
+                   {2, {"--lock-wait"}}, db);
+    expect_refused({"migrate", "--migrations", (dir.path() / "migrations").string(), "--terminate-blockers", "everyone"},
+                   {}, {2, {"idle-in-transaction"}}, db);
+    expect_refused({"migrate", "--migrations", (dir.path() / "migrations").string(), "--target", "x.y"}, {},
+                   {2, {"--target"}}, db);
+    const auto toml = dir.write("broken.toml", "[policy\nlock_timeout = 1\n");
+    expect_refused({"migrate", "--config", toml.string(), "--migrations", (dir.path() / "migrations").string()}, {},
+                   {2, {"broken.toml"}}, db);
+}
+
+int closed_port()
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t length = sizeof address;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    close(fd); // nothing listens there now
+    return ntohs(address.sin_port);
+}
+
+TEST(BadInput, UnreachableServerExits7)
+{
+    TempDir dir;
+    dir.write("V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+    const auto url = fmt::format("postgresql://app@127.0.0.1:{}/app?connect_timeout=2", closed_port());
+    const auto result = run_lockwise(migrate_in(dir.path()), {{"DATABASE_URL", url}});
+    EXPECT_EQ(result.exit_code, 7) << result.output;
+    EXPECT_NE(result.output.find("hint:"), std::string::npos) << result.output;
+    const auto status = run_lockwise({"status", "--migrations", dir.path().string()}, {{"DATABASE_URL", url}});
+    EXPECT_EQ(status.exit_code, 7) << status.output;
+}
+
+TEST(BadInput, MissingPrivilegesChangeNothing)
+{
+    const auto db = fresh_database();
+    const auto dbname = db.substr(db.rfind('=') + 1);
+    {
+        auto admin = pg::Connection::connect(db, "bad-input-setup");
+        admin.exec("DO $$ BEGIN CREATE ROLE no_create LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        admin.exec(fmt::format("REVOKE CREATE ON DATABASE \"{}\" FROM PUBLIC", dbname));
+    }
+    const auto as_role = fmt::format("host={} port={} user=no_create dbname={}", cluster().socket_directory(), cluster().port(), dbname);
+    TempDir dir;
+    dir.write("V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+    const auto before = user_objects(db);
+    const auto result = run_lockwise(migrate_in(dir.path()), {{"DATABASE_URL", as_role}});
+    EXPECT_EQ(result.exit_code, 1) << result.output;
+    EXPECT_NE(result.output.find("permission denied"), std::string::npos) << result.output;
+    EXPECT_EQ(user_objects(db), before) << result.output;
+}
+
+TEST(BadInput, ReadOnlyDatabaseIsRefused)
+{
+    const auto db = fresh_database();
+    const auto dbname = db.substr(db.rfind('=') + 1);
+    {
+        auto admin = pg::Connection::connect(db, "bad-input-setup");
+        admin.exec(fmt::format("ALTER DATABASE \"{}\" SET default_transaction_read_only = on", dbname));
+    }
+    TempDir dir;
+    dir.write("V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+    const auto before = user_objects(db);
+    const auto result = run_lockwise(migrate_in(dir.path()), {{"DATABASE_URL", db}});
+    EXPECT_EQ(result.exit_code, 1) << result.output;
+    EXPECT_NE(result.output.find("read-only"), std::string::npos) << result.output;
+    EXPECT_EQ(user_objects(db), before);
+}
+
+int free_port()
+{
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t length = sizeof address;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    const int port = ntohs(address.sin_port);
+    close(fd);
+    return port;
+}
+
+core::ProcessOptions as_owner()
+{
+    core::ProcessOptions options;
+    if (geteuid() == 0) {
+        options.run_as_user = "postgres";
+    }
+    options.env = {{"LC_ALL", "C"}};
+    return options;
+}
+
+TEST(BadInput, HotStandbyIsRefused)
+{
+    const auto db = fresh_database();
+    const auto dbname = db.substr(db.rfind('=') + 1);
+    const auto standby_dir = cluster().directory() + "/standby";
+    const auto port = free_port();
+    const auto bindir = std::string(core::k_pg_bindir);
+    auto result = core::run_process({bindir + "/pg_basebackup", "-h", cluster().directory(), "-p", std::to_string(cluster().port()),
+                                     "-U", "postgres", "-D", standby_dir, "-R", "-X", "stream", "-c", "fast"},
+                                    as_owner());
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    {
+        std::ofstream conf(standby_dir + "/postgresql.conf", std::ios::app);
+        conf << "\nport = " << port << "\nhot_standby = on\n";
+    }
+    result = core::run_process({bindir + "/pg_ctl", "-D", standby_dir, "-l", standby_dir + "/standby.log", "-w", "-t", "60", "-s", "start"},
+                               as_owner());
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    const auto standby = fmt::format("host={} port={} user=postgres dbname={}", cluster().directory(), port, dbname);
+    TempDir dir;
+    dir.write("V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+    const auto migrate = run_lockwise(migrate_in(dir.path()), {{"DATABASE_URL", standby}});
+    EXPECT_EQ(migrate.exit_code, 1) << migrate.output;
+    EXPECT_NE(migrate.output.find("read-only"), std::string::npos) << migrate.output;
+    core::run_process({bindir + "/pg_ctl", "-D", standby_dir, "-w", "-s", "-m", "immediate", "stop"}, as_owner());
+    std::filesystem::remove_all(standby_dir);
+    EXPECT_EQ(user_objects(db), "");
+}
+
+TEST(BadInput, HistoryFromANewerLockwiseIsRefused)
+{
+    const auto db = fresh_database();
+    {
+        auto admin = pg::Connection::connect(db, "bad-input-setup");
+        admin.exec("CREATE SCHEMA lockwise; CREATE TABLE lockwise.schema_history_meta (key text PRIMARY KEY, value text NOT NULL); "
+                   "INSERT INTO lockwise.schema_history_meta VALUES ('format_version', '99'), ('created_by', 'lockwise 9.0.0')");
+    }
+    TempDir dir;
+    dir.write("V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+    expect_refused(migrate_in(dir.path()), {}, {2, {"newer lockwise", "99", "Upgrade lockwise"}}, db);
+    expect_refused({"status", "--migrations", dir.path().string()}, {}, {2, {"newer lockwise"}}, db);
+}
+
+TEST(BadInput, ChecksumDriftExits5AndRunsNothing)
+{
+    const auto db = fresh_database();
+    TempDir dir;
+    dir.write("V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+    const auto first = run_lockwise(migrate_in(dir.path()), {{"DATABASE_URL", db}});
+    ASSERT_EQ(first.exit_code, 0) << first.output;
+    dir.write("V1__t.sql", "CREATE TABLE t (id bigint PRIMARY KEY);\n");
+    dir.write("V2__u.sql", "CREATE TABLE u (id int PRIMARY KEY);\n");
+    expect_refused(migrate_in(dir.path()), {}, {5, {"V1__t.sql", "repair"}}, db);
+    const auto status = run_lockwise({"status", "--migrations", dir.path().string()}, {{"DATABASE_URL", db}});
+    EXPECT_EQ(status.exit_code, 5) << status.output;
+    EXPECT_NE(status.output.find("drifted"), std::string::npos) << status.output;
+}
+
+} // namespace
+} // namespace lockwise::testkit

@@ -1,0 +1,2 @@
+-- lockwise:no-transactions
+CREATE TABLE orders (id bigint PRIMARY KEY);
