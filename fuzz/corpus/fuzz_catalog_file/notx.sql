@@ -1,0 +1,3 @@
+-- lockwise:no-transaction
+CREATE INDEX CONCURRENTLY a ON t (x);
+VACUUM t;
