@@ -117,6 +117,26 @@ std::size_t byte_offset_of_cursor(std::string_view text, int cursor)
     return offset;
 }
 
+// Byte offset of the first byte that is not part of a well-formed UTF-8 sequence.
+static std::optional<std::size_t> first_invalid_utf8(std::string_view text)
+{
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        const std::size_t length = byte < 0x80U ? 1 : (byte >> 5U) == 0x6U ? 2 : (byte >> 4U) == 0xEU ? 3 : (byte >> 3U) == 0x1EU ? 4 : 0;
+        if (length == 0 || i + length > text.size()) {
+            return i;
+        }
+        for (std::size_t k = 1; k < length; ++k) {
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) {
+                return i;
+            }
+        }
+        i += length;
+    }
+    return std::nullopt;
+}
+
 ParseOutcome parse(std::string_view sql)
 {
     const std::string input(sql);
@@ -125,7 +145,13 @@ ParseOutcome parse(std::string_view sql)
     if (result.error != nullptr) {
         outcome.error = to_error(*result.error, sql);
     } else {
-        outcome.tree = nlohmann::json::parse(result.parse_tree);
+        // The parse tree carries identifiers and literals byte for byte; text that is not UTF-8
+        // makes it invalid JSON. Report that as an error of the statement, never an exception.
+        outcome.tree = nlohmann::json::parse(result.parse_tree, nullptr, false);
+        if (outcome.tree.is_discarded()) {
+            outcome.tree = nlohmann::json();
+            outcome.error = PgQueryError{"invalid UTF-8 in the statement", first_invalid_utf8(sql)};
+        }
     }
     pg_query_free_parse_result(result);
     return outcome;
