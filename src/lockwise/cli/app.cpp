@@ -10,6 +10,7 @@
 #include "lockwise/cli/commands.hpp"
 #include "lockwise/core/error.hpp"
 #include "lockwise/core/version.hpp"
+#include "lockwise/pg/sql_error.hpp"
 
 namespace lockwise::cli {
 
@@ -52,6 +53,24 @@ int run(int argc, char** argv)
         try {
             Context context(flags);
             return it->second(context);
+        } catch (const pg::SqlError& error) {
+            // A database error outside a migration step (history, lint context, pre-checks).
+            const auto& fields = error.fields();
+            std::cerr << "lockwise: error: " << error.what();
+            if (!fields.sqlstate.empty()) {
+                std::cerr << " (SQLSTATE " << fields.sqlstate << ")";
+            }
+            std::cerr << "\n";
+            if (!fields.detail.empty()) {
+                std::cerr << "detail: " << fields.detail << "\n";
+            }
+            if (fields.sqlstate == pg::sqlstate::insufficient_privilege) {
+                std::cerr << "hint: lockwise's role needs CREATE on the database (for its history schema) and the privileges "
+                             "the migrations' statements need; see docs/reliability.md, \"Least privileges\".\n";
+            } else if (!error.hint().empty()) {
+                std::cerr << "hint: " << error.hint() << "\n";
+            }
+            return static_cast<int>(error.connection_lost() ? core::ExitCode::connection_failed : error.code());
         } catch (const core::Error& error) {
             std::cerr << "lockwise: error: " << error.what() << "\n";
             if (!error.hint().empty()) {

@@ -31,6 +31,9 @@ PinningProbe probe_session_pinning(std::string_view conninfo)
         try {
             other.exec("BEGIN");
         } catch (const pg::SqlError& error) {
+            if (error.connection_lost()) {
+                throw; // a lost connection says nothing about pooling: it is a connection failure
+            }
             return {SessionPinning::not_pinned, fmt::format("the server refused BEGIN ({}): statement pooling", error.what())};
         }
         const auto pid = other.exec("SELECT pg_backend_pid()").get_int(0, 0);
