@@ -31,8 +31,10 @@ PinningProbe probe_session_pinning(std::string_view conninfo)
         try {
             other.exec("BEGIN");
         } catch (const pg::SqlError& error) {
-            if (error.connection_lost()) {
-                throw; // a lost connection says nothing about pooling: it is a connection failure
+            // PgBouncer in statement mode refuses BEGIN and closes the connection; any other lost
+            // connection (a terminated backend, a restart) says nothing about pooling.
+            if (error.connection_lost() && std::string_view(error.what()).find("pooling") == std::string_view::npos) {
+                throw;
             }
             return {SessionPinning::not_pinned, fmt::format("the server refused BEGIN ({}): statement pooling", error.what())};
         }
