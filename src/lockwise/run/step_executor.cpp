@@ -252,11 +252,9 @@ bool StepExecutor::wait_for_clear_path(const plan::Step& step, Millis limit, Att
             m_log.debug(fmt::format("lock watch query failed: {}", error.what()));
             return waited;
         }
-        // Short application transactions finish within our lock_timeout; only sessions that are idle in
-        // a transaction or older than it would make the attempt fail.
-        std::erase_if(holders, [&](const BlockerView& holder) {
-            return holder.state.rfind("idle in transaction", 0) != 0 && holder.transaction_age < attempt.lock_timeout;
-        });
+        // Short application transactions (even between their statements, briefly idle in transaction)
+        // finish within our lock_timeout; only transactions already older than it would make the attempt fail.
+        std::erase_if(holders, [&](const BlockerView& holder) { return holder.transaction_age < attempt.lock_timeout; });
         if (holders.empty()) {
             return waited;
         }
