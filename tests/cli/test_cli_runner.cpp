@@ -234,11 +234,11 @@ TEST(Runner, KilledInsideAStepResumesAndEndsLikeACleanRun)
     Project clean;
     clean.write("V1__steps.sql", migration);
     ASSERT_EQ(clean.run({"migrate"}).exit_code, 0);
-    const auto shape = [](const Project& p) {
-        return p.connect()
+    const auto shape = [](const Project& p) -> std::string {
+        return std::string(p.connect()
             .exec("SELECT string_agg(tablename || ':' || indexname || ':' || indexdef, E'\\n' ORDER BY indexname) FROM pg_indexes "
                   "WHERE schemaname = 'public'")
-            .get(0, 0);
+            .get(0, 0));
     };
     EXPECT_EQ(std::string(shape(project)), std::string(shape(clean)));
     EXPECT_EQ(project.connect().exec("SELECT count(*) FROM a").get(0, 0), "1000");

@@ -31,7 +31,7 @@ lint::Context lint_context(pg::Connection* connection)
     }
     auto context = lint::context_from_rows(rows, search_path);
     context.server_version_num = connection->server_version();
-    const auto timezone = connection->exec("SHOW TimeZone").get(0, 0);
+    const auto timezone = std::string(connection->exec("SHOW TimeZone").get(0, 0));
     context.timezone_is_utc = timezone == "UTC" || timezone == "Etc/UTC" || timezone == "GMT";
     return context;
 }
