@@ -1,5 +1,6 @@
-// The lock conflict matrix, the terminate policy (parser and decision), the
-// blocking tree's linking and rendering on hand-built sessions, and JSON escaping.
+// locks' names for the lock modes (core's table, checked against the manual in test_core_lock_mode),
+// the terminate policy (parser and decision), the blocking tree's linking and rendering on
+// hand-built sessions, and JSON escaping.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -13,29 +14,6 @@
 using namespace lockwise;
 using namespace lockwise::locks;
 using namespace std::chrono_literals;
-
-TEST(LocksMatrix, MatchesTheManualsTable)
-{
-    // PostgreSQL 15 manual, table 13.2: "X" marks, rows = requested mode, columns = existing mode,
-    // in the order AS RS RE SUE S SRE E AE.
-    const char* const expected[8] = {
-        ".......X", // ACCESS SHARE
-        "......XX", // ROW SHARE
-        "....XXXX", // ROW EXCLUSIVE
-        "...XXXXX", // SHARE UPDATE EXCLUSIVE
-        "..XX.XXX", // SHARE
-        "..XXXXXX", // SHARE ROW EXCLUSIVE
-        ".XXXXXXX", // EXCLUSIVE
-        "XXXXXXXX", // ACCESS EXCLUSIVE
-    };
-    for (int requested = 0; requested < 8; ++requested) {
-        for (int held = 0; held < 8; ++held) {
-            EXPECT_EQ(lock_modes_conflict(k_all_lock_modes[requested], k_all_lock_modes[held]),
-                      expected[requested][held] == 'X')
-                << sql_name(k_all_lock_modes[requested]) << " vs " << sql_name(k_all_lock_modes[held]);
-        }
-    }
-}
 
 TEST(LocksMatrix, ConflictingModesAndNames)
 {
@@ -184,8 +162,6 @@ TEST(LocksJson, EscapesEverything)
     EXPECT_EQ(json_string("caf\xC3\xA9"), "\"caf\xC3\xA9\"");
     EXPECT_EQ(json_string("bad\xFF"), "\"bad\xEF\xBF\xBD\"");
     EXPECT_TRUE(nlohmann::json::accept(json_string("\xC3(\x80 \xF0\x9F\x98\x80")));
-    EXPECT_EQ(format_millis(340ms), "340ms");
-    EXPECT_EQ(format_millis(125s), "2m05s");
     EXPECT_EQ(json_millis(std::nullopt), "null");
 }
 

@@ -1,39 +1,17 @@
-// PostgreSQL's eight table-level lock modes and which pairs conflict (the
-// manual's table 13.2), so lockwise can tell which held locks stand in a step's way.
+// The table-level lock modes as locks/ names them: core's one table (core/lock_mode.hpp),
+// which the classifier in sql/ uses too, so both agree on who blocks whom.
 #pragma once
 
-#include <optional>
-#include <string_view>
-#include <vector>
+#include "lockwise/core/lock_mode.hpp"
 
 namespace lockwise::locks {
 
-// Ordered from weakest to strongest, as in the manual.
-enum class LockMode {
-    access_share,
-    row_share,
-    row_exclusive,
-    share_update_exclusive,
-    share,
-    share_row_exclusive,
-    exclusive,
-    access_exclusive,
-};
-
-inline constexpr LockMode k_all_lock_modes[] = {
-    LockMode::access_share, LockMode::row_share,           LockMode::row_exclusive, LockMode::share_update_exclusive,
-    LockMode::share,        LockMode::share_row_exclusive, LockMode::exclusive,     LockMode::access_exclusive,
-};
-
-// The name pg_locks.mode uses: "AccessExclusiveLock".
-const char* pg_locks_name(LockMode mode) noexcept;
-// The name LOCK TABLE uses: "ACCESS EXCLUSIVE".
-const char* sql_name(LockMode mode) noexcept;
-// Accepts either spelling ("AccessShareLock", "ACCESS SHARE", "access share"); nullopt otherwise.
-std::optional<LockMode> parse_lock_mode(std::string_view text);
-// Whether a lock in mode `a` held by one transaction blocks a request for `b` by another (symmetric).
-bool lock_modes_conflict(LockMode a, LockMode b) noexcept;
-// Every mode that conflicts with `wanted`, weakest first.
-std::vector<LockMode> conflicting_modes(LockMode wanted);
+using core::conflicting_modes;
+using core::k_all_lock_modes;
+using core::lock_modes_conflict;
+using core::LockMode;
+using core::parse_lock_mode;
+using core::pg_locks_name;
+using core::sql_name;
 
 } // namespace lockwise::locks

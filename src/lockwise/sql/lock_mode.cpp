@@ -1,63 +1,47 @@
-// Lock modes and the table-level lock conflict table of the PostgreSQL 15
-// manual ("Explicit Locking", Table 13.2), used to say whom a statement blocks.
-#include <array>
+// The classifier's lock modes (sql::LockMode adds `none` for statements that take no
+// table lock) mapped onto core's one table of names and conflicts (core/lock_mode.hpp).
+#include <optional>
 
+#include "lockwise/core/lock_mode.hpp"
 #include "lockwise/sql/statement.hpp"
 
 namespace lockwise::sql {
 namespace {
 
-struct ModeName {
-    LockMode mode;
-    std::string_view name;
-};
+// sql::LockMode is core::LockMode shifted by one for `none`; nullopt for none.
+std::optional<core::LockMode> to_core(LockMode mode) noexcept
+{
+    if (mode == LockMode::none) {
+        return std::nullopt;
+    }
+    return static_cast<core::LockMode>(static_cast<int>(mode) - 1);
+}
 
-constexpr std::array<ModeName, 9> k_mode_names{{
-    {LockMode::none, "none"},
-    {LockMode::access_share, "AccessShareLock"},
-    {LockMode::row_share, "RowShareLock"},
-    {LockMode::row_exclusive, "RowExclusiveLock"},
-    {LockMode::share_update_exclusive, "ShareUpdateExclusiveLock"},
-    {LockMode::share, "ShareLock"},
-    {LockMode::share_row_exclusive, "ShareRowExclusiveLock"},
-    {LockMode::exclusive, "ExclusiveLock"},
-    {LockMode::access_exclusive, "AccessExclusiveLock"},
-}};
+LockMode from_core(core::LockMode mode) noexcept
+{
+    return static_cast<LockMode>(static_cast<int>(mode) + 1);
+}
 
-// Bit i set in k_conflicts[m] means mode m conflicts with the mode of value i.
-constexpr unsigned bit(LockMode mode) { return 1U << static_cast<unsigned>(mode); }
-constexpr std::array<unsigned, 9> k_conflicts{
-    0U,
-    bit(LockMode::access_exclusive),
-    bit(LockMode::exclusive) | bit(LockMode::access_exclusive),
-    bit(LockMode::share) | bit(LockMode::share_row_exclusive) | bit(LockMode::exclusive) |
-        bit(LockMode::access_exclusive),
-    bit(LockMode::share_update_exclusive) | bit(LockMode::share) | bit(LockMode::share_row_exclusive) |
-        bit(LockMode::exclusive) | bit(LockMode::access_exclusive),
-    bit(LockMode::row_exclusive) | bit(LockMode::share_update_exclusive) | bit(LockMode::share_row_exclusive) |
-        bit(LockMode::exclusive) | bit(LockMode::access_exclusive),
-    bit(LockMode::row_exclusive) | bit(LockMode::share_update_exclusive) | bit(LockMode::share) |
-        bit(LockMode::share_row_exclusive) | bit(LockMode::exclusive) | bit(LockMode::access_exclusive),
-    bit(LockMode::row_share) | bit(LockMode::row_exclusive) | bit(LockMode::share_update_exclusive) |
-        bit(LockMode::share) | bit(LockMode::share_row_exclusive) | bit(LockMode::exclusive) |
-        bit(LockMode::access_exclusive),
-    bit(LockMode::access_share) | bit(LockMode::row_share) | bit(LockMode::row_exclusive) |
-        bit(LockMode::share_update_exclusive) | bit(LockMode::share) | bit(LockMode::share_row_exclusive) |
-        bit(LockMode::exclusive) | bit(LockMode::access_exclusive),
-};
+static_assert(static_cast<int>(LockMode::access_share) - 1 == static_cast<int>(core::LockMode::access_share));
+static_assert(static_cast<int>(LockMode::access_exclusive) - 1 == static_cast<int>(core::LockMode::access_exclusive));
 
 } // namespace
 
 std::string_view lock_mode_name(LockMode mode) noexcept
 {
-    return k_mode_names[static_cast<std::size_t>(mode)].name;
+    const auto core_mode = to_core(mode);
+    return core_mode ? core::pg_locks_name(*core_mode) : "none";
 }
 
 std::optional<LockMode> lock_mode_from_name(std::string_view name) noexcept
 {
-    for (const auto& entry : k_mode_names) {
-        if (entry.name == name) {
-            return entry.mode;
+    // Only the exact spellings lock_mode_name gives: plan files and golden cases round-trip them.
+    if (name == "none") {
+        return LockMode::none;
+    }
+    for (auto mode : core::k_all_lock_modes) {
+        if (name == core::pg_locks_name(mode)) {
+            return from_core(mode);
         }
     }
     return std::nullopt;
@@ -65,7 +49,9 @@ std::optional<LockMode> lock_mode_from_name(std::string_view name) noexcept
 
 bool lock_modes_conflict(LockMode held, LockMode requested) noexcept
 {
-    return (k_conflicts[static_cast<std::size_t>(requested)] & bit(held)) != 0;
+    const auto core_held = to_core(held);
+    const auto core_requested = to_core(requested);
+    return core_held && core_requested && core::lock_modes_conflict(*core_held, *core_requested);
 }
 
 bool lock_blocks_reads(LockMode mode) noexcept

@@ -1,11 +1,11 @@
 // The table-level lock conflict matrix, written out from the PostgreSQL 15
-// manual (13.3.1, table 13.2) as one bit mask per mode.
-#include "lockwise/locks/lock_mode.hpp"
+// manual (13.3.1, table 13.2) as one bit mask per mode, and the modes' two spellings.
+#include "lockwise/core/lock_mode.hpp"
 
 #include <cctype>
 #include <string>
 
-namespace lockwise::locks {
+namespace lockwise::core {
 namespace {
 
 constexpr unsigned bit(LockMode mode) noexcept
@@ -131,4 +131,4 @@ std::vector<LockMode> conflicting_modes(LockMode wanted)
     return modes;
 }
 
-} // namespace lockwise::locks
+} // namespace lockwise::core
