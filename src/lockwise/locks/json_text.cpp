@@ -86,25 +86,4 @@ std::string json_millis(const std::optional<std::chrono::milliseconds>& value)
     return value ? std::to_string(value->count()) : "null";
 }
 
-std::string format_millis(std::chrono::milliseconds value)
-{
-    const long long ms = value.count();
-    if (ms < 0) {
-        return "-" + format_millis(std::chrono::milliseconds(-ms));
-    }
-    if (ms < 1000) {
-        return fmt::format("{}ms", ms);
-    }
-    const long long tenths = (ms + 50) / 100;
-    if (tenths < 600) {
-        return fmt::format("{}.{}s", tenths / 10, tenths % 10);
-    }
-    const long long seconds = (ms + 500) / 1000;
-    if (seconds < 3600) {
-        return fmt::format("{}m{:02}s", seconds / 60, seconds % 60);
-    }
-    const long long minutes = (seconds + 30) / 60;
-    return fmt::format("{}h{:02}m", minutes / 60, minutes % 60);
-}
-
 } // namespace lockwise::locks

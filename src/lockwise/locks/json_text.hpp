@@ -1,5 +1,5 @@
 // Minimal JSON text output for locks/ (which links only pg): escaping and the
-// few value shapes the blocking tree and snapshots need. Also the ms formatter.
+// few value shapes the blocking tree and snapshots need.
 #pragma once
 
 #include <chrono>
@@ -13,7 +13,5 @@ namespace lockwise::locks {
 std::string json_string(std::string_view text);
 // The number of milliseconds, or null.
 std::string json_millis(const std::optional<std::chrono::milliseconds>& value);
-// "340ms", "1.2s", "2m05s", "1h02m" (the same rules as report::format_duration, which locks can't link).
-std::string format_millis(std::chrono::milliseconds value);
 
 } // namespace lockwise::locks

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "lockwise/core/error.hpp"
-#include "lockwise/locks/json_text.hpp"
+#include "lockwise/core/format.hpp"
 
 namespace lockwise::locks {
 
@@ -91,7 +91,7 @@ std::optional<std::string> should_terminate(const Blocker& blocker, const Termin
         who += blocker.application.empty() ? ")" : fmt::format(", application {})", blocker.application);
     }
     return fmt::format("{} has been {} for {} (policy: at least {}) and blocks lockwise", who, blocker.state,
-                       format_millis(*blocker.state_age), format_millis(policy.min_idle));
+                       core::format_duration(*blocker.state_age), core::format_duration(policy.min_idle));
 }
 
 bool terminate_backend(pg::Connection& conn, int pid, std::string_view reason, Millis wait)

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "lockwise/core/format.hpp"
 #include "lockwise/locks/json_text.hpp"
 
 namespace lockwise::locks {
@@ -90,10 +91,10 @@ std::string session_line(const TreeNode& node)
 {
     std::string line = fmt::format("pid {} {}", node.pid, node.state.empty() ? node.backend_type : node.state);
     if (node.state_age) {
-        line += " " + format_millis(*node.state_age);
+        line += " " + core::format_duration(*node.state_age);
     }
     if (node.xact_age) {
-        line += "  xact " + format_millis(*node.xact_age);
+        line += "  xact " + core::format_duration(*node.xact_age);
     }
     if (!node.user.empty()) {
         line += "  user " + node.user;
@@ -107,7 +108,7 @@ std::string session_line(const TreeNode& node)
     if (node.lock) {
         line += "  waits";
         if (node.lock->waiting_for) {
-            line += " " + format_millis(*node.lock->waiting_for);
+            line += " " + core::format_duration(*node.lock->waiting_for);
         }
         line += " for " + node.lock->describe();
     }

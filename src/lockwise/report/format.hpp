@@ -1,14 +1,11 @@
-// Human formatting of durations, timestamps, counts and rates, shared by the
-// logger, progress bars and the run summary so every output agrees.
+// Human formatting of timestamps, counts and rates, shared by the logger, progress
+// bars and the run summary so every output agrees. Durations: core::format_duration.
 #pragma once
 
 #include <chrono>
 #include <string>
 
 namespace lockwise::report {
-
-// "0ms", "340ms", "1.2s", "59.9s", "2m05s", "1h02m"; negative durations get a leading "-".
-std::string format_duration(std::chrono::nanoseconds duration);
 
 // UTC, millisecond precision, RFC 3339: "2026-11-28T14:03:22.123Z".
 std::string format_timestamp(std::chrono::system_clock::time_point time);

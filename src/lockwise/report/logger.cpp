@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "lockwise/core/format.hpp"
 #include "lockwise/report/format.hpp"
 
 namespace lockwise::report {
@@ -165,9 +166,9 @@ std::string render_progress_bar(const ProgressView& view, int width)
     }
     line += fmt::format("  {} {}/s", format_si(view.rate), view.unit);
     if (view.eta) {
-        line += fmt::format("  ETA {}", format_duration(*view.eta));
+        line += fmt::format("  ETA {}", core::format_duration(*view.eta));
     } else {
-        line += fmt::format("  {}", format_duration(view.elapsed));
+        line += fmt::format("  {}", core::format_duration(view.elapsed));
     }
     if (!view.label.empty()) {
         line += "  " + view.label;
@@ -188,9 +189,9 @@ std::string render_progress_text(const ProgressView& view)
     }
     text += fmt::format(", {} {}/s", format_si(view.rate), view.unit);
     if (view.eta) {
-        text += ", ETA " + format_duration(*view.eta);
+        text += ", ETA " + core::format_duration(*view.eta);
     }
-    text += ", elapsed " + format_duration(view.elapsed);
+    text += ", elapsed " + core::format_duration(view.elapsed);
     return text;
 }
 
@@ -495,7 +496,7 @@ void Logger::progress_finish(int id, std::string_view outcome, bool quiet)
         fields["finished"] = true;
         fields["outcome"] = std::string(outcome);
         const auto text = fmt::format("{}{} {} in {} ({} {}/s) {}", view.label.empty() ? "" : view.label + ": ",
-                                      format_count(view.done), view.unit, format_duration(view.elapsed),
+                                      format_count(view.done), view.unit, core::format_duration(view.elapsed),
                                       format_si(view.rate), view.unit, outcome);
         write_event_locked(Level::info, "progress", text, fields, false);
     } else if (m_options.format == LogFormat::pretty) {

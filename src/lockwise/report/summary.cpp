@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "lockwise/core/format.hpp"
 #include "lockwise/report/format.hpp"
 
 namespace lockwise::report {
@@ -56,7 +57,7 @@ std::string render_summary_table(const std::vector<SummaryRow>& rows, int max_st
     bool any_rows = false;
     for (const auto& row : rows) {
         table.push_back({row.migration, cut(row.step, static_cast<std::size_t>(std::max(max_step_width, 8))), row.kind,
-                         format_duration(row.duration), std::to_string(row.attempts), format_duration(row.lock_waited),
+                         core::format_duration(row.duration), std::to_string(row.attempts), core::format_duration(row.lock_waited),
                          row.rows ? format_count(*row.rows) : "-", row.outcome});
         total_duration += row.duration;
         total_wait += row.lock_waited;
@@ -67,7 +68,7 @@ std::string render_summary_table(const std::vector<SummaryRow>& rows, int max_st
         }
     }
     table.push_back({"total", fmt::format("{} step{}", rows.size(), rows.size() == 1 ? "" : "s"), "",
-                     format_duration(total_duration), std::to_string(total_attempts), format_duration(total_wait),
+                     core::format_duration(total_duration), std::to_string(total_attempts), core::format_duration(total_wait),
                      any_rows ? format_count(total_rows) : "-", ""});
 
     std::vector<std::size_t> widths(header.size(), 0);
