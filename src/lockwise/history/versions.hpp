@@ -1,5 +1,5 @@
-// Version keys as the history table stores them: dotted numeric parts, compared
-// part by part. Kept here (not in catalog) so history reads other tools' version text too.
+// Version keys as the history table stores them: catalog::Version's parsing and text
+// (one set of rules for file names and history rows), ordered as PostgreSQL orders numeric[].
 #pragma once
 
 #include <optional>
@@ -11,19 +11,21 @@
 
 namespace lockwise::history {
 
-using VersionParts = std::vector<long long>;
+// catalog::Version::parts: numeric parts, leading zeros dropped.
+using VersionParts = decltype(catalog::Version::parts);
 
-// Parses "1", "1.2.3", "1_2", "007" into numeric parts (leading zeros insignificant). nullopt if not a version.
+// catalog::Version::parse's parts ("1", "1.2.3", "1_2", "007" -> {7}); nullopt if catalog refuses the text.
 std::optional<VersionParts> parse_version_parts(std::string_view text);
 
-// Parts joined with '.': the text stored in the `version` column.
+// Parts joined with '.' (catalog::Version::canonical): the text stored in the `version` column.
 std::string canonical_version(const VersionParts& parts);
 std::string canonical_version(const catalog::Version& version);
 
 // "{1,2,3}": the literal of the `version_sort numeric[]` column.
 std::string version_sort_literal(const VersionParts& parts);
 
-// Part by part, then the shorter first ("1" < "1.0" < "1.1" < "2" < "10"): the order of numeric[] in PostgreSQL.
+// The order of numeric[] in PostgreSQL, so C++ and `ORDER BY version_sort` agree: catalog::Version's
+// order, and among versions catalog calls equal ("1", "1.0") the one with fewer parts first.
 int compare_versions(const VersionParts& left, const VersionParts& right) noexcept;
 
 } // namespace lockwise::history
