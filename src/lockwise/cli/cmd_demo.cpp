@@ -7,9 +7,9 @@
 #include <csignal>
 #include <memory>
 
-#include "lockwise/catalog/duration.hpp"
 #include "lockwise/cli/commands.hpp"
 #include "lockwise/cli/lint_gate.hpp"
+#include "lockwise/cli/rehearsal_flags.hpp"
 #include "lockwise/core/error.hpp"
 #include "lockwise/impact/output.hpp"
 #include "lockwise/impact/rehearsal.hpp"
@@ -51,16 +51,6 @@ void stop_point()
     }
 }
 
-std::chrono::milliseconds parse_flag_duration(const std::string& text, const char* flag)
-{
-    const auto parsed = catalog::parse_duration(text);
-    if (!parsed) {
-        throw core::Error(core::ExitCode::usage, fmt::format("{}: \"{}\" is not a duration", flag, text),
-                          fmt::format("Write {}.", catalog::k_duration_syntax));
-    }
-    return *parsed;
-}
-
 } // namespace
 
 void add_demo_command(CLI::App& app, CommandTable& table)
@@ -69,26 +59,18 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         "demo", "Run the seed scenario on a throwaway PostgreSQL: migration 36 under an application load, with its impact report");
     struct Options {
         long long scale = 20000;
-        int clients = 4;
-        double rate = 200;
-        std::string baseline = "3s";
-        std::string tail = "1s";
+        RehearsalFlags shared; // --clients, --rate, --baseline, --tail, --exec, --report, --json
         std::string examples;
         bool blocker = false;
         std::string blocker_hold = "8s";
         std::string terminate_blockers;
-        std::string exec;
-        std::string report;
-        std::string json;
-        CLI::Option* json_flag = nullptr;
     };
     auto options = std::make_shared<Options>();
+    options->shared.rate = 200;
+    options->shared.baseline = "3s";
     command->add_option("--scale", options->scale, "leads to load (default 20000; tenants are Zipf-skewed)")
         ->check(CLI::Range(100LL, 100'000'000LL));
-    command->add_option("--clients", options->clients, "application connections (default 4)")->check(CLI::Range(1, 256));
-    command->add_option("--rate", options->rate, "application transactions per second (default 200)")->check(CLI::Range(0.1, 1e6));
-    command->add_option("--baseline", options->baseline, "load alone before the migration (default 3s)");
-    command->add_option("--tail", options->tail, "load after the migration (default 1s)");
+    add_load_flags(*command, options->shared, "transactions", "");
     command->add_option("--examples", options->examples,
                         "the seed scenario directory (migrations/ and workload.sql); default ./examples, then next to the binary");
     command->add_flag("--blocker", options->blocker,
@@ -96,17 +78,13 @@ void add_demo_command(CLI::App& app, CommandTable& table)
     command->add_option("--blocker-hold", options->blocker_hold, "how long the blocker stays idle in transaction (default 8s)");
     command->add_option("--terminate-blockers", options->terminate_blockers,
                         "passed to the runner, e.g. idle-in-transaction:5s (terminates the --blocker session)");
-    command->add_option("--exec", options->exec,
-                        "measure this shell command as the migration instead of lockwise's runner (DATABASE_URL is set for it)");
-    command->add_option("--report", options->report, "write a self-contained HTML report to this file");
-    options->json_flag =
-        command->add_option("--json", options->json, "write the report as JSON to FILE (no FILE: stdout)")->expected(0, 1);
+    add_output_flags(*command, options->shared);
     command->footer("Needs the PostgreSQL 15 server binaries (initdb, pg_ctl). Nothing outside the temporary cluster is touched;\n"
                     "the cluster is removed at the end, on errors and on Ctrl-C. See docs/demo.md.");
     table[command] = [options](Context& context) {
         auto& log = context.log();
-        const auto baseline = parse_flag_duration(options->baseline, "--baseline");
-        const auto tail = parse_flag_duration(options->tail, "--tail");
+        impact::RehearsalOptions rehearsal;
+        apply_load_flags(options->shared, rehearsal);
         const auto hold = parse_flag_duration(options->blocker_hold, "--blocker-hold");
         const auto examples = impact::find_examples(
             options->examples.empty() ? std::nullopt : std::optional<std::filesystem::path>(options->examples));
@@ -153,12 +131,7 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         }
         stop_point();
 
-        impact::RehearsalOptions rehearsal;
         rehearsal.load.conninfo = conninfo;
-        rehearsal.load.clients = options->clients;
-        rehearsal.load.rate = options->rate;
-        rehearsal.baseline = baseline;
-        rehearsal.tail = tail;
         rehearsal.runner = runner;
         rehearsal.runner.target.reset();
         std::unique_ptr<impact::IdleBlocker> blocker;
@@ -170,9 +143,6 @@ void add_demo_command(CLI::App& app, CommandTable& table)
                                      blocker->backend_pid(), static_cast<double>(hold.count()) / 1000.0));
             };
         }
-        if (!options->exec.empty()) {
-            rehearsal.exec_command = options->exec;
-        }
         auto result = impact::rehearse(catalog, plans, std::move(workload), rehearsal, log);
         if (blocker) {
             blocker->stop();
@@ -180,14 +150,7 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         }
         result.report.title = fmt::format("lockwise demo: migration 36 on {} leads{}", scale.leads,
                                           options->blocker ? " with an idle-in-transaction blocker" : "");
-        impact::OutputOptions output;
-        if (!options->report.empty()) {
-            output.html_path = options->report;
-        }
-        if (options->json_flag->count() > 0) {
-            output.json_path = options->json.empty() ? std::string("-") : options->json;
-        }
-        const int status = impact::emit(result, output, [](const std::string& text) { print(text); }, log);
+        const int status = impact::emit(result, output_options(options->shared), [](const std::string& text) { print(text); }, log);
         log.info("removing the throwaway cluster");
         return status;
     };

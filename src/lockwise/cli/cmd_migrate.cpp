@@ -2,12 +2,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <atomic>
-#include <csignal>
-
 #include "lockwise/cli/cmd_fleet.hpp" // ops: fleets
 #include "lockwise/cli/commands.hpp"
 #include "lockwise/cli/lint_gate.hpp"
+#include "lockwise/cli/runner_setup.hpp"
 #include "lockwise/core/error.hpp"
 #include "lockwise/history/baseline.hpp"
 #include "lockwise/history/drift.hpp"
@@ -18,19 +16,6 @@
 
 namespace lockwise::cli {
 namespace {
-
-std::atomic<bool> g_stop_requested{false};
-
-void request_stop(int /*signal*/) { g_stop_requested.store(true); }
-
-void install_stop_handlers()
-{
-    struct sigaction action {};
-    action.sa_handler = request_stop;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-}
 
 std::optional<catalog::Version> parse_target(const std::string& text)
 {
@@ -95,12 +80,7 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
                     "growing lock_timeout; SIGINT/SIGTERM stop at the next step or backfill batch, and a rerun resumes.");
     table[command] = [options](Context& context) {
         auto& config = context.config();
-        if (!options->lock_wait.empty()) {
-            config.set_from_flag("runner.lock_wait", options->lock_wait, "--lock-wait");
-        }
-        if (!options->terminate_blockers.empty()) {
-            config.set_from_flag("runner.terminate_blockers", options->terminate_blockers, "--terminate-blockers");
-        }
+        apply_runner_flags(config, options->lock_wait, options->terminate_blockers);
         if (!options->wait_for_db.empty()) {
             config.set_from_flag("runner.wait_for_db", options->wait_for_db, "--wait-for-db");
         }
@@ -109,15 +89,8 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
         }
         // ops (issue 7): fleets run the whole runner per target (cmd_fleet.cpp).
         if (options->fleet.requested()) {
-            run::RunnerOptions runner;
-            runner.history = context.history_location();
-            runner.target = parse_target(options->target);
-            runner.lock_wait = config.duration("runner.lock_wait");
-            runner.terminate_blockers = config.get("runner.terminate_blockers");
-            runner.out_of_order = config.boolean("runner.out_of_order");
-            runner.stop_requested = &g_stop_requested;
-            install_stop_handlers();
-            return run_fleet_migrate(context, options->fleet, runner, options->json);
+            return run_fleet_migrate(context, options->fleet, prepare_runner(context, parse_target(options->target)),
+                                     options->json);
         }
         if (!options->direct_url.empty()) {
             config.set_from_flag("database.direct_url", options->direct_url, "--direct-url");
@@ -138,8 +111,7 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
                 lint_and_refuse(catalog, lint_context(&connection), pending, context.log());
             }
         }
-        run::RunnerOptions runner;
-        runner.conninfo = context.database_url();
+        std::string conninfo = context.database_url();
         // ops (issue 7): with a direct URL everything session-bound (in fact the whole run) uses it;
         // the pooled URL served the checks above and is probed here only to say what we saw.
         if (const auto& direct = config.get("database.direct_url"); !direct.empty()) {
@@ -149,15 +121,10 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
                                             pooled.pinning == run::SessionPinning::pinned ? "the database URL keeps sessions too"
                                                                                           : "the database URL is transaction-pooled",
                                             pooled.evidence));
-            runner.conninfo = direct;
+            conninfo = direct;
         }
-        runner.history = context.history_location();
-        runner.target = parse_target(options->target);
-        runner.lock_wait = config.duration("runner.lock_wait");
-        runner.terminate_blockers = config.get("runner.terminate_blockers");
-        runner.out_of_order = config.boolean("runner.out_of_order");
-        runner.stop_requested = &g_stop_requested;
-        install_stop_handlers();
+        auto runner = prepare_runner(context, parse_target(options->target));
+        runner.conninfo = conninfo;
         context.log().event(report::Level::info, "migrate_started",
                             fmt::format("lockwise migrate: {} migration file(s) in {}, database {}", catalog.migrations.size(),
                                         config.get("migrations.dir"), pg::redact_conninfo(context.database_url())));

@@ -3,12 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <atomic>
-#include <csignal>
-
-#include "lockwise/catalog/duration.hpp"
 #include "lockwise/cli/commands.hpp"
 #include "lockwise/cli/lint_gate.hpp"
+#include "lockwise/cli/rehearsal_flags.hpp"
+#include "lockwise/cli/runner_setup.hpp"
 #include "lockwise/core/error.hpp"
 #include "lockwise/impact/output.hpp"
 #include "lockwise/impact/rehearsal.hpp"
@@ -17,20 +15,6 @@
 
 namespace lockwise::cli {
 namespace {
-
-std::atomic<bool> g_rehearse_stop{false};
-
-void request_rehearse_stop(int /*signal*/) { g_rehearse_stop.store(true); }
-
-std::chrono::milliseconds parse_flag_duration(const std::string& text, const char* flag)
-{
-    const auto parsed = catalog::parse_duration(text);
-    if (!parsed) {
-        throw core::Error(core::ExitCode::usage, fmt::format("{}: \"{}\" is not a duration", flag, text),
-                          fmt::format("Write {}.", catalog::k_duration_syntax));
-    }
-    return *parsed;
-}
 
 // The seed scenario's tables are all there: the default workload fits this database.
 bool looks_like_seed_scenario(pg::Connection& connection)
@@ -47,10 +31,7 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
     auto* command = app.add_subcommand("rehearse", "Apply pending migrations under an application load and report their impact");
     struct Options {
         std::string workload;
-        int clients = 4;
-        double rate = 100;
-        std::string baseline = "5s";
-        std::string tail = "1s";
+        RehearsalFlags shared; // --clients, --rate, --baseline, --tail, --exec, --report, --json
         std::string window = "100ms";
         std::string target;
         std::string terminate_blockers;
@@ -58,24 +39,16 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
         double max_p99_ms = 0;
         double max_stall_ms = 0;
         std::uint64_t max_failures = 0;
-        std::string report;
-        std::string json;
         std::string examples;
-        std::string exec;
         CLI::Option* max_p99_flag = nullptr;
         CLI::Option* max_stall_flag = nullptr;
         CLI::Option* max_failures_flag = nullptr;
-        CLI::Option* json_flag = nullptr;
     };
     auto options = std::make_shared<Options>();
     command->add_option("--workload", options->workload,
                         "workload script (docs/load.md); default: examples/workload.sql when the database has the seed "
                         "scenario's tables (leads, call_log, businesses)");
-    command->add_option("--clients", options->clients, "application connections (default 4)")->check(CLI::Range(1, 256));
-    command->add_option("--rate", options->rate, "application transactions started per second (default 100)")
-        ->check(CLI::Range(0.1, 1e6));
-    command->add_option("--baseline", options->baseline, "load alone before the migration (default 5s)");
-    command->add_option("--tail", options->tail, "load after the migration finished (default 1s)");
+    add_load_flags(*command, options->shared, "transactions started", " finished");
     command->add_option("--window", options->window, "latency window width of the report (default 100ms)");
     command->add_option("--target", options->target, "apply migrations up to and including this version");
     command->add_option("--terminate-blockers", options->terminate_blockers,
@@ -87,25 +60,15 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
                                                   "gate: application max latency during the migration (exit 9 above it)");
     options->max_failures_flag = command->add_option(
         "--max-failures", options->max_failures, "gate: failed application transactions from the migration on (exit 9 above it)");
-    command->add_option("--exec", options->exec,
-                        "measure this shell command as the migration instead of lockwise's runner (DATABASE_URL is set for it)");
-    command->add_option("--report", options->report, "write a self-contained HTML report to this file");
-    options->json_flag = command->add_option("--json", options->json, "write the report as JSON to FILE (no FILE: stdout)")
-                             ->expected(0, 1);
+    add_output_flags(*command, options->shared);
     command->add_option("--examples", options->examples, "directory of the seed scenario (for the default workload)");
     command->footer("Exit codes: the runner's (1, 3, 4, 5, 7, 8) when the migration did not finish, 6 when lint refuses,\n"
                     "9 when a gate was exceeded. See docs/rehearse.md.");
     table[command] = [options](Context& context) {
         auto& config = context.config();
-        if (!options->lock_wait.empty()) {
-            config.set_from_flag("runner.lock_wait", options->lock_wait, "--lock-wait");
-        }
-        if (!options->terminate_blockers.empty()) {
-            config.set_from_flag("runner.terminate_blockers", options->terminate_blockers, "--terminate-blockers");
-        }
+        apply_runner_flags(config, options->lock_wait, options->terminate_blockers);
         impact::RehearsalOptions rehearsal;
-        rehearsal.baseline = parse_flag_duration(options->baseline, "--baseline");
-        rehearsal.tail = parse_flag_duration(options->tail, "--tail");
+        apply_load_flags(options->shared, rehearsal);
         rehearsal.load.window = std::chrono::duration_cast<load::Micros>(parse_flag_duration(options->window, "--window"));
         if (rehearsal.load.window.count() <= 0) {
             throw core::Error(core::ExitCode::usage, "--window must be longer than 0ms", "Write e.g. --window 100ms.");
@@ -119,7 +82,7 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
             }
         }
         // With --exec the command is the migration: lockwise's catalog is neither read nor run.
-        const bool external = !options->exec.empty();
+        const bool external = !options->shared.exec.empty();
         const auto catalog = external ? catalog::Catalog{} : context.load_catalog();
         const auto plans = external ? std::vector<plan::MigrationPlan>{} : context.plan_all(catalog);
         load::Workload workload;
@@ -152,30 +115,15 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
             }
         }
         rehearsal.load.conninfo = context.database_url();
-        rehearsal.load.clients = options->clients;
-        rehearsal.load.rate = options->rate;
+        rehearsal.runner = prepare_runner(context, target);
         rehearsal.runner.conninfo = context.database_url();
-        rehearsal.runner.history = context.history_location();
-        rehearsal.runner.target = target;
-        rehearsal.runner.lock_wait = config.duration("runner.lock_wait");
-        rehearsal.runner.terminate_blockers = config.get("runner.terminate_blockers");
-        rehearsal.runner.out_of_order = config.boolean("runner.out_of_order");
-        rehearsal.runner.stop_requested = &g_rehearse_stop;
-        struct sigaction action {};
-        action.sa_handler = request_rehearse_stop;
-        sigemptyset(&action.sa_mask);
-        sigaction(SIGINT, &action, nullptr);
-        sigaction(SIGTERM, &action, nullptr);
         context.log().event(report::Level::info, "rehearse_started",
                             fmt::format("lockwise rehearse: {} in {}, database {}", workload.file, config.get("migrations.dir"),
                                         pg::redact_conninfo(context.database_url())));
-        if (!options->exec.empty()) {
-            rehearsal.exec_command = options->exec;
-        }
         auto result = impact::rehearse(catalog, plans, std::move(workload), rehearsal, context.log());
         result.report.title = fmt::format("{} step(s) of {} migration(s) from {}", result.report.steps.size(),
                                           result.summary.applied, config.get("migrations.dir"));
-        impact::OutputOptions output;
+        auto output = output_options(options->shared);
         if (options->max_p99_flag->count() > 0) {
             output.gates.max_p99_ms = options->max_p99_ms;
         }
@@ -184,12 +132,6 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
         }
         if (options->max_failures_flag->count() > 0) {
             output.gates.max_failures = options->max_failures;
-        }
-        if (!options->report.empty()) {
-            output.html_path = options->report;
-        }
-        if (options->json_flag->count() > 0) {
-            output.json_path = options->json.empty() ? std::string("-") : options->json;
         }
         return impact::emit(result, output, [](const std::string& text) { print(text); }, context.log());
     };
