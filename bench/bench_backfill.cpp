@@ -1,6 +1,8 @@
-// The seed scenario's backfill three ways under a fixed-rate application load, on a
-// durable throwaway cluster: (a) one plain UPDATE, (b) the seed guide's loop, (c) lockwise.
-// Run by hand (not in ctest): bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cab]
+// The seed scenario's backfill under a fixed-rate application load, on a durable throwaway
+// cluster: (a) one plain UPDATE, (b) the seed guide's loop, (c) lockwise per tenant
+// (partition=tenant_id), (d) lockwise without a partition.
+// Run by hand (not in ctest): bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabd] [--window-rows N]
+// BENCH_STATEMENTS=1 adds pg_stat_statements' top statements of each method to stderr.
 #include "lockwise/backfill/backfill.hpp"
 #include "lockwise/pg/connection.hpp"
 
@@ -31,7 +33,8 @@ struct Config {
     long long leads = 1000000;
     int tenants = 40;
     int app_tps = 200;
-    std::string methods = "cab";
+    std::string methods = "cabd";
+    long long window_rows = 0; // BackfillOptions::window_rows; 0 = the engine's default
 };
 
 long max_rss_kb()
@@ -51,6 +54,9 @@ void generate(const pg::ThrowawayCluster& cluster, const Config& config)
     cluster.create_database("seed");
     auto db = pg::Connection::connect(cluster.conninfo("seed"));
     const auto started = pg::Clock::now();
+    if (std::getenv("BENCH_STATEMENTS") != nullptr) {
+        db.exec("CREATE EXTENSION pg_stat_statements");
+    }
     db.exec(R"(
         CREATE TABLE businesses (id bigint PRIMARY KEY, name text NOT NULL);
         CREATE TABLE leads (
@@ -229,7 +235,7 @@ long long seed_method(pg::Connection& db)
     return total;
 }
 
-backfill::BackfillSpec lockwise_spec()
+backfill::BackfillSpec lockwise_spec(bool partitioned)
 {
     backfill::BackfillSpec spec;
     spec.table = "leads";
@@ -238,7 +244,7 @@ backfill::BackfillSpec lockwise_spec()
     spec.where_text = "l.last_call_direction IS NULL";
     spec.pending = spec.where_text;
     spec.key = "id";
-    spec.partition = "tenant_id";
+    spec.partition = partitioned ? "tenant_id" : "";
     spec.target = 200ms;
     return spec;
 }
@@ -273,13 +279,22 @@ void run_method(const pg::ThrowawayCluster& cluster, const Config& config, char 
         CountingObserver observer;
         backfill::BackfillOptions backfill_options;
         backfill_options.migration_version = "36";
-        const auto result = backfill::run_backfill(db, lockwise_spec(), backfill_options, observer);
+        backfill_options.window_rows = config.window_rows;
+        const auto result = backfill::run_backfill(db, lockwise_spec(method == 'c'), backfill_options, observer);
         rows = result.rows_updated;
         notes = fmt::format("batches={} max batch={} retries={} throttles={} left locked={} peak RSS {} MB (before {} MB)",
                             result.batches, observer.max_batch, result.retries, result.throttle_events,
                             result.rows_left_locked, max_rss_kb() / 1024, rss_before / 1024);
     }
     const double elapsed = seconds_since(started);
+    if (std::getenv("BENCH_STATEMENTS") != nullptr) {
+        const auto top = db.exec("SELECT round(total_exec_time)::text || ' ms ' || calls || ' calls ' || rows || ' rows: ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 220) "
+                                 "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8");
+        for (int row = 0; row < top.rows(); ++row) {
+            std::fprintf(stderr, "  %s\n", std::string(top.get(row, 0)).c_str());
+        }
+        db.exec("SELECT pg_stat_statements_reset()");
+    }
     app.catch_up(pg::Clock::now());
     const auto [during, during_failed] = app.take();
     app.stop();
@@ -300,6 +315,10 @@ void run_method(const pg::ThrowawayCluster& cluster, const Config& config, char 
 int main(int argc, char** argv)
 {
     Config config;
+    if (argc % 2 == 0) {
+        std::fprintf(stderr, "usage: bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabd] [--window-rows N]\n");
+        return 2;
+    }
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         if (flag == "--leads") {
@@ -308,16 +327,21 @@ int main(int argc, char** argv)
             config.tenants = std::stoi(argv[i + 1]);
         } else if (flag == "--app-tps") {
             config.app_tps = std::stoi(argv[i + 1]);
+        } else if (flag == "--window-rows") {
+            config.window_rows = std::stoll(argv[i + 1]);
         } else if (flag == "--methods") {
             config.methods = argv[i + 1];
         } else {
-            std::fprintf(stderr, "usage: bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cab]\n");
+            std::fprintf(stderr, "usage: bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabd] [--window-rows N]\n");
             return 2;
         }
     }
     pg::ThrowawayCluster::Options options;
     options.durable = true;
     options.settings = {{"shared_buffers", "256MB"}, {"max_wal_size", "4GB"}, {"checkpoint_timeout", "30min"}};
+    if (std::getenv("BENCH_STATEMENTS") != nullptr) {
+        options.settings.emplace_back("shared_preload_libraries", "pg_stat_statements");
+    }
     pg::ThrowawayCluster cluster(options);
     generate(cluster, config);
     std::printf("method | seconds | rows updated | rows/s | wrong rows | app before | app during | notes\n");

@@ -164,9 +164,11 @@ TEST(BackfillEngine, EqualsPlainUpdateWhileTheApplicationWrites)
 
     RecordingObserver observer;
     auto spec = seed_spec({{"key", "id"}, {"partition", "tenant_id"}, {"batch", "50"}});
+    auto options = test_options();
+    options.window_rows = 300; // several key windows, so the sweep runs beside the application too
     BackfillResult result;
     try {
-        result = run_backfill(connection, spec, test_options(), observer);
+        result = run_backfill(connection, spec, options, observer);
     } catch (...) {
         stop = true;
         application.join();
@@ -240,6 +242,62 @@ TEST(BackfillEngine, RowsHeldThroughEveryPassAreReportedNotDropped)
     EXPECT_EQ(connection.exec("SELECT count(*) FROM leads WHERE id IN (5, 6, 7, 201, 399) AND last_call_direction IS NOT NULL")
                   .get_int(0, 0),
               0);
+}
+
+// Tenants whose rows interleave in key order (as ids handed out to every tenant do) walk
+// the table together, one key window at a time, so its pages are visited while cached.
+TEST(BackfillEngine, PartitionsSweepTheTableInKeyWindowsTogether)
+{
+    auto connection = pg::Connection::connect(testkit::fresh_database());
+    seed(connection, {1000, 1000, 1000});
+    connection.exec("UPDATE leads SET tenant_id = CASE WHEN id % 10 < 6 THEN 1 WHEN id % 10 < 9 THEN 2 ELSE 3 END; ANALYZE leads");
+    plain_update_copy(connection, false);
+    std::atomic<bool> stop{false};
+    auto options = test_options();
+    options.stop_requested = &stop;
+    options.window_rows = 400; // per window: tenant 1 has 240 rows (3 batches), 2 has 120 (2), 3 has 40 (1)
+    RecordingObserver observer;
+    observer.on_batch_hook = [&](const BatchReport&) {
+        if (observer.batches.size() == 9) {
+            stop = true;
+        }
+    };
+    const auto spec = seed_spec({{"key", "id"}, {"partition", "tenant_id"}, {"batch", "100"}});
+    const auto first = run_backfill(connection, spec, options, observer);
+    ASSERT_TRUE(first.interrupted);
+    std::vector<long long> bounds;
+    for (const auto& line : observer.debug_lines) {
+        const std::string prefix = "key window: up to key ";
+        if (line.starts_with(prefix)) {
+            bounds.push_back(std::stoll(line.substr(prefix.size())));
+        }
+    }
+    ASSERT_EQ(bounds.size(), 2U) << "six batches finish the first window; the ninth is in the second";
+    EXPECT_EQ(bounds[0], 400);
+    EXPECT_EQ(bounds[1], 800);
+    // Every partition walked all its rows of the first window and none beyond the second.
+    const auto cursors = connection.exec_params(
+        "SELECT p.partition_value, p.last_key::bigint, "
+        "(SELECT max(id) FROM leads WHERE tenant_id = p.partition_value::bigint AND id <= $1::bigint) "
+        "FROM lockwise.backfill_progress p ORDER BY 1",
+        {std::to_string(bounds[0])});
+    ASSERT_EQ(cursors.rows(), 3);
+    for (int row = 0; row < cursors.rows(); ++row) {
+        SCOPED_TRACE(std::string(cursors.get(row, 0)));
+        EXPECT_LE(cursors.get_int(row, 1), bounds[1]);
+        EXPECT_GE(cursors.get_int(row, 1), cursors.get_int(row, 2));
+    }
+
+    stop = false;
+    RecordingObserver resumed_observer;
+    const auto second = run_backfill(connection, spec, options, resumed_observer);
+    EXPECT_TRUE(second.resumed);
+    EXPECT_FALSE(second.interrupted);
+    EXPECT_EQ(first.rows_scanned + second.rows_scanned, 3000) << "no row walked twice across windows and the resume";
+    EXPECT_EQ(differences(connection), 0);
+    const auto empty = std::count_if(resumed_observer.batches.begin(), resumed_observer.batches.end(),
+                                     [](const BatchReport& batch) { return batch.scanned == 0; });
+    EXPECT_EQ(empty, 3) << "an empty look below a window's bound is not a batch; only each pass's last scan is";
 }
 
 TEST(BackfillEngine, StopFlagCheckpointsAndResumes)

@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 #include <random>
 #include <thread>
-#include <unordered_set>
 
 #include "lockwise/core/error.hpp"
 #include "lockwise/pg/connection.hpp"
@@ -166,37 +165,49 @@ void explain_check(pg::Connection& connection, const BackfillSpec& spec, const s
     }
 }
 
-std::string array_literal(const std::vector<std::string>& values)
-{
-    std::string out = "{";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i > 0) {
-            out += ',';
-        }
-        out += '"';
-        for (const char c : values[i]) {
-            if (c == '"' || c == '\\') {
-                out += '\\';
-            }
-            out += c;
-        }
-        out += '"';
-    }
-    out += '}';
-    return out;
-}
-
-std::string update_sql(const BackfillSpec& spec, const Target& target, std::string_view keys_param)
+// The migration's UPDATE restricted by `restriction` (a condition on the target's row).
+std::string update_sql(const BackfillSpec& spec, std::string_view restriction)
 {
     std::string head = spec.head_text;
     while (!head.empty() && (head.back() == ' ' || head.back() == '\n' || head.back() == '\t' || head.back() == '\r')) {
         head.pop_back();
     }
-    const auto restriction = fmt::format("{}.{} = ANY({}::{}[])", target.ref, target.key, keys_param, target.key_type);
     if (spec.where_text.empty()) {
         return fmt::format("{}\n WHERE {}", head, restriction);
     }
     return fmt::format("{}\n WHERE ({}) AND {}", head, spec.where_text, restriction);
+}
+
+// One batch as one statement (one snapshot, one round trip):
+//   keys:    the next `limit` keys of the window, pending or not, in key order. Only key
+//            columns are read, so an ordered index scan serves it; the cursor moves past
+//            rows that stay pending (a lead with no call), so a pass always ends.
+//   locked:  the pending rows among them that nobody holds. FOR NO KEY UPDATE is the lock
+//            the UPDATE itself takes, so the app's foreign-key checks (FOR KEY SHARE) pass.
+//   updated: the migration's own UPDATE, restricted to the rows we hold.
+//   (= ANY(ARRAY(...)) rather than IN: the index scan then visits the keys in order, the
+//   heap pages once each, where a hashed IN visits them in hash order.)
+//   held:    pending rows we could not lock: the application holds them; revisited later.
+// `window` is "<conditions> AND "; `hi` bounds the key, `limit` the batch (SQL expressions).
+std::string batch_sql(const BackfillSpec& spec, const Target& target, std::string_view window, std::string_view hi,
+                      std::string_view limit)
+{
+    const auto from = from_clause(target, spec);
+    const auto key = fmt::format("{}.{}", target.ref, target.key);
+    return fmt::format(
+        "WITH keys AS MATERIALIZED (\n"
+        "  SELECT {key} AS k FROM {from} WHERE {window}{key} <= {hi} ORDER BY {key} LIMIT {limit}),\n"
+        "locked AS MATERIALIZED (\n"
+        "  SELECT {key} AS k FROM {from} WHERE {key} = ANY(ARRAY(SELECT k FROM keys)) AND ({pending})\n"
+        "  FOR NO KEY UPDATE OF {ref} SKIP LOCKED),\n"
+        "updated AS (\n{update}\n RETURNING 1),\n"
+        "held AS MATERIALIZED (\n"
+        "  SELECT {key} AS k FROM {from} WHERE {key} IN (SELECT k FROM keys EXCEPT SELECT k FROM locked) AND ({pending}))\n"
+        "SELECT (SELECT count(*) FROM keys), (SELECT max(k)::text FROM keys), (SELECT count(*) FROM updated),\n"
+        "       (SELECT count(*) FROM held), (SELECT min(k)::text FROM held), (SELECT max(k)::text FROM held)",
+        fmt::arg("key", key), fmt::arg("from", from), fmt::arg("window", window), fmt::arg("hi", hi),
+        fmt::arg("limit", limit), fmt::arg("pending", target.pending),
+        fmt::arg("ref", target.ref), fmt::arg("update", update_sql(spec, fmt::format("{} = ANY(ARRAY(SELECT k FROM locked))", key))));
 }
 
 // Per-partition walking state; what the checkpoint row holds.
@@ -217,6 +228,7 @@ struct PartitionState {
     // Not checkpointed.
     Clock::time_point not_before{};
     bool announced = false;
+    bool window_done = false; // pass 1 has no rows left below the current key window's bound
 };
 
 PartitionProgress progress_of(const PartitionState& state)
@@ -260,6 +272,12 @@ private:
     PartitionState run_batch(const PartitionState& state, BatchReport& report);
     PartitionState run_batch_with_retry(const PartitionState& state, BatchReport& report);
     void write_checkpoint(const PartitionState& state);
+    // Moves the key window past its current bound; see the comment in run().
+    void advance_window();
+    bool windowed(const PartitionState& state) const
+    {
+        return m_window_hi.has_value() && state.pass == 1;
+    }
     void adapt_batch_size(const BatchReport& report);
     void throttle_before_batch();
     void throttle_after_batch();
@@ -278,6 +296,7 @@ private:
     Clock::time_point m_started = Clock::now();
     long long m_rows_before = 0;    // rows_updated checkpointed by earlier runs
     long long m_scanned_before = 0;
+    std::optional<std::string> m_window_hi; // pass-1 batches stay at or below this key; nullopt = no window
 };
 
 void Engine::ensure_progress_table()
@@ -447,25 +466,33 @@ PartitionState Engine::run_batch(const PartitionState& state, BatchReport& repor
     for (const auto& condition : conditions) {
         window += condition + " AND ";
     }
-    const auto from = from_clause(m_target, m_spec);
 
-    // 1. Scan the next keys in order, pending or not: the cursor moves past rows that stay
-    //    pending after the UPDATE (a lead with no call), so a pass always ends.
-    auto scan_params = params;
-    scan_params.emplace_back(state.pass_hi);
-    const auto hi_param = scan_params.size();
-    scan_params.emplace_back(std::to_string(m_batch));
-    const auto scan = m_connection.exec_params(
-        fmt::format("SELECT {0}.{1}::text, COALESCE(({2}), false) FROM {3} WHERE {4}{0}.{1} <= ${5}::{6} "
-                    "ORDER BY {0}.{1} LIMIT ${7}::bigint",
-                    m_target.ref, m_target.key, m_target.pending, from, window, hi_param, m_target.key_type,
-                    scan_params.size()),
-        scan_params);
+    if (windowed(state)) {
+        params.emplace_back(m_window_hi);
+        window += fmt::format("{}.{} <= ${}::{} AND ", m_target.ref, m_target.key, params.size(), m_target.key_type);
+    }
+    params.emplace_back(state.pass_hi);
+    const auto hi_param = params.size();
+    params.emplace_back(std::to_string(m_batch));
+    const auto batch = m_connection.exec_params(
+        batch_sql(m_spec, m_target, window, fmt::format("${}::{}", hi_param, m_target.key_type),
+                  fmt::format("${}::bigint", params.size())),
+        params);
+    const long long scanned = batch.get_int(0, 0);
     report.partition = state.value;
     report.limit = m_batch;
-    report.scanned = scan.rows();
+    report.scanned = scanned;
 
-    if (scan.rows() == 0) {
+    const bool pass_over =
+        scanned == 0 &&
+        (!windowed(state) || m_connection
+                                 .exec_params(fmt::format("SELECT $1::{0} >= $2::{0}", m_target.key_type),
+                                              {m_window_hi, state.pass_hi})
+                                 .get_bool(0, 0));
+    if (scanned == 0 && !pass_over) {
+        // Nothing left of this partition below the window's bound: wait for the next window.
+        next.window_done = true;
+    } else if (scanned == 0) {
         // This pass is over. Rows the application held get another pass over their key range.
         if (state.skip_lo && state.pass < m_spec.passes) {
             next.pass = state.pass + 1;
@@ -480,65 +507,51 @@ PartitionState Engine::run_batch(const PartitionState& state, BatchReport& repor
             next.done = true;
         }
     } else {
-        std::vector<std::string> pending_keys;
-        for (int row = 0; row < scan.rows(); ++row) {
-            if (scan.get_bool(row, 1)) {
-                pending_keys.emplace_back(scan.get(row, 0));
+        report.updated = batch.get_int(0, 2);
+        const long long held = batch.get_int(0, 3);
+        if (held > 0) {
+            if (!next.skip_lo) {
+                next.skip_lo = std::string(batch.get(0, 4));
             }
+            next.skip_hi = std::string(batch.get(0, 5));
+            next.skipped += held;
+            report.skipped = held;
         }
-        const std::string last_key(scan.get(scan.rows() - 1, 0));
-        std::vector<std::string> locked_keys;
-        if (!pending_keys.empty()) {
-            // 2. Lock the pending rows of the window that nobody else holds. FOR NO KEY UPDATE is
-            //    the lock the UPDATE itself takes, so the app's foreign-key checks (FOR KEY SHARE,
-            //    e.g. inserting a call for a lead) are not blocked by the batch.
-            auto lock_params = params;
-            lock_params.emplace_back(last_key);
-            const auto locked = m_connection.exec_params(
-                fmt::format("SELECT {0}.{1}::text FROM {2} WHERE {3}{0}.{1} <= ${4}::{5} AND ({6}) "
-                            "ORDER BY {0}.{1} FOR NO KEY UPDATE OF {0} SKIP LOCKED",
-                            m_target.ref, m_target.key, from, window, lock_params.size(), m_target.key_type, m_target.pending),
-                lock_params);
-            locked_keys.reserve(static_cast<std::size_t>(locked.rows()));
-            for (int row = 0; row < locked.rows(); ++row) {
-                locked_keys.emplace_back(locked.get(row, 0));
-            }
-            // 3. Pending keys we could not lock: held by the application, or no longer pending.
-            if (locked_keys.size() < pending_keys.size()) {
-                const std::unordered_set<std::string> locked_set(locked_keys.begin(), locked_keys.end());
-                std::vector<std::string> candidates;
-                for (const auto& key : pending_keys) {
-                    if (!locked_set.contains(key)) {
-                        candidates.push_back(key);
-                    }
-                }
-                const auto held = m_connection.exec_params(
-                    fmt::format("SELECT {0}.{1}::text FROM {2} WHERE {0}.{1} = ANY($1::{3}[]) AND ({4}) ORDER BY {0}.{1}",
-                                m_target.ref, m_target.key, from, m_target.key_type, m_target.pending),
-                    {array_literal(candidates)});
-                if (held.rows() > 0) {
-                    if (!next.skip_lo) {
-                        next.skip_lo = std::string(held.get(0, 0));
-                    }
-                    next.skip_hi = std::string(held.get(held.rows() - 1, 0));
-                    next.skipped += held.rows();
-                    report.skipped = held.rows();
-                }
-            }
-            // 4. The migration's own UPDATE, restricted to the rows we hold.
-            if (!locked_keys.empty()) {
-                const auto updated = m_connection.exec_params(update_sql(m_spec, m_target, "$1"), {array_literal(locked_keys)});
-                report.updated = updated.affected_rows();
-            }
-        }
-        next.cursor = last_key;
-        next.rows_scanned += scan.rows();
+        next.cursor = std::string(batch.get(0, 1));
+        next.rows_scanned += scanned;
         next.rows_updated += report.updated;
     }
     write_checkpoint(next);
     m_connection.exec("COMMIT");
     report.duration = std::chrono::duration_cast<Millis>(Clock::now() - started);
     return next;
+}
+
+void Engine::advance_window()
+{
+    // A window holds a few batches' worth of rows for each partition: big enough that
+    // per-batch overhead stays small, small enough that its pages stay in shared_buffers.
+    const long long window_rows =
+        m_options.window_rows > 0 ? m_options.window_rows : std::clamp(m_batch * 8, 10000LL, 1000000LL);
+    pg::Params params;
+    std::string after;
+    if (m_window_hi) {
+        params.emplace_back(m_window_hi);
+        after = fmt::format("WHERE {}.{} > $1::{} ", m_target.ref, m_target.key, m_target.key_type);
+    }
+    params.emplace_back(std::to_string(window_rows));
+    const auto bound = m_connection.exec_params(
+        fmt::format("SELECT max(k)::text, count(*) FROM (SELECT {0}.{1} AS k FROM {2} {3}ORDER BY {0}.{1} LIMIT ${4}::bigint) s",
+                    m_target.ref, m_target.key, from_clause(m_target, m_spec), after, params.size()),
+        params);
+    if (bound.get_int(0, 1) < window_rows) {
+        // The last window reaches the end of the table: no bound, each pass ends at its range_max.
+        m_window_hi.reset();
+        m_observer.debug("key window: to the end of the table");
+    } else {
+        m_window_hi = std::string(bound.get(0, 0));
+        m_observer.debug(fmt::format("key window: up to key {} ({} rows)", *m_window_hi, window_rows));
+    }
 }
 
 void Engine::write_checkpoint(const PartitionState& state)
@@ -694,12 +707,24 @@ BackfillResult Engine::run()
     }
 
     // Round-robin: one batch per unfinished partition per round, so a huge tenant
-    // can't starve the small ones and every partition shows progress early.
+    // can't starve the small ones. With several partitions the first pass also sweeps
+    // the table in key windows: every partition walks its rows of one window (round-robin)
+    // before any starts the next. Partitions interleave in key order (tenants' rows are
+    // mixed on the same pages), so walking each partition end to end would visit every
+    // page once per partition; a window's pages are visited while they are still cached.
+    if (unfinished() > 1) {
+        advance_window();
+    }
     while (unfinished() > 0) {
         bool ran = false;
+        bool window_waits = false;
         auto earliest = Clock::time_point::max();
         for (auto& partition : m_partitions) {
             if (partition.done) {
+                continue;
+            }
+            if (windowed(partition) && partition.window_done) {
+                window_waits = true;
                 continue;
             }
             if (stop_requested()) {
@@ -722,6 +747,10 @@ BackfillResult Engine::run()
             BatchReport report;
             partition = run_batch_with_retry(partition, report);
             ran = true;
+            if (partition.window_done && report.scanned == 0) {
+                window_waits = true;
+                continue; // an empty look below the window's bound, not a batch
+            }
             ++m_result.batches;
             m_result.rows_scanned += report.scanned;
             m_result.rows_updated += report.updated;
@@ -742,6 +771,13 @@ BackfillResult Engine::run()
         }
         if (m_result.interrupted) {
             break;
+        }
+        if (!ran && window_waits) {
+            advance_window();
+            for (auto& partition : m_partitions) {
+                partition.window_done = false;
+            }
+            continue;
         }
         if (!ran && earliest != Clock::time_point::max()) {
             // Every unfinished partition waits before revisiting rows the app held.
@@ -771,8 +807,15 @@ std::vector<catalog::Diagnostic> validate_against_database(pg::Connection& conne
                   fmt::format("SELECT 1 FROM {} WHERE ({})", from_clause(*target, spec), target->pending),
                   "pending predicate does not run", "Write pending as a boolean condition over the UPDATE's table and alias.",
                   errors);
-    explain_check(connection, spec, update_sql(spec, *target, "'{}'"), "the UPDATE does not run",
+    explain_check(connection, spec, update_sql(spec, "false"), "the UPDATE does not run",
                   "Fix the UPDATE so that it runs as a plain statement first.", errors);
+    if (errors.empty()) {
+        explain_check(connection, spec, batch_sql(spec, *target, "", "NULL::" + target->key_type, "0"),
+                      "the UPDATE does not run as a batch",
+                      "lockwise runs the UPDATE inside a WITH query; write it as a single UPDATE without its own WITH "
+                      "clause of data-modifying statements.",
+                      errors);
+    }
     return errors;
 }
 

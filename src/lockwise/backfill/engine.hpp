@@ -76,6 +76,7 @@ struct BackfillOptions {
     Millis revisit_delay{500};              // wait before pass n+1 of a partition (times n)
     Millis lag_poll{250};                   // how often replica lag is re-checked while over the ceiling
     long long count_estimate_limit = 1000000; // count(*) the pending rows below this many reltuples
+    long long window_rows = 0;              // rows per key window of a partitioned first pass; 0 = 8 batches' worth
 };
 
 struct BackfillResult {
