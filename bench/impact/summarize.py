@@ -5,7 +5,7 @@ out = pathlib.Path(sys.argv[1])
 print("| method | blocker | migration s | backfill rows/s | p99 before ms | p99 during ms | max before ms | max during ms | failed tx | error |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for blocker in ("no", "yes"):
-    for method in ("lockwise", "naive", "seed"):
+    for method in ("lockwise", "naive", "seed", "seed-rerun"):
         path = out / f"{method}-blocker-{blocker}.json"
         if not path.exists():
             continue
