@@ -1,7 +1,7 @@
 // The seed scenario's backfill under a fixed-rate application load, on a durable throwaway
 // cluster: (a) one plain UPDATE, (b) the seed guide's loop, (c) lockwise per tenant
 // (partition=tenant_id), (d) lockwise without a partition.
-// Run by hand (not in ctest): bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabd] [--window-rows N]
+// Run by hand (not in ctest): bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabd] [--target-ms N] [--window-rows N]
 // BENCH_STATEMENTS=1 adds pg_stat_statements' top statements of each method to stderr.
 #include "lockwise/backfill/backfill.hpp"
 #include "lockwise/pg/connection.hpp"
@@ -35,6 +35,7 @@ struct Config {
     int app_tps = 200;
     std::string methods = "cabd";
     long long window_rows = 0; // BackfillOptions::window_rows; 0 = the engine's default
+    long long target_ms = 200; // target-ms of lockwise's batches (migration 36 says 200)
 };
 
 long max_rss_kb()
@@ -235,7 +236,7 @@ long long seed_method(pg::Connection& db)
     return total;
 }
 
-backfill::BackfillSpec lockwise_spec(bool partitioned)
+backfill::BackfillSpec lockwise_spec(bool partitioned, long long target_ms)
 {
     backfill::BackfillSpec spec;
     spec.table = "leads";
@@ -245,7 +246,7 @@ backfill::BackfillSpec lockwise_spec(bool partitioned)
     spec.pending = spec.where_text;
     spec.key = "id";
     spec.partition = partitioned ? "tenant_id" : "";
-    spec.target = 200ms;
+    spec.target = backfill::Millis(target_ms);
     return spec;
 }
 
@@ -280,7 +281,7 @@ void run_method(const pg::ThrowawayCluster& cluster, const Config& config, char 
         backfill::BackfillOptions backfill_options;
         backfill_options.migration_version = "36";
         backfill_options.window_rows = config.window_rows;
-        const auto result = backfill::run_backfill(db, lockwise_spec(method == 'c'), backfill_options, observer);
+        const auto result = backfill::run_backfill(db, lockwise_spec(method == 'c', config.target_ms), backfill_options, observer);
         rows = result.rows_updated;
         notes = fmt::format("batches={} max batch={} retries={} throttles={} left locked={} peak RSS {} MB (before {} MB)",
                             result.batches, observer.max_batch, result.retries, result.throttle_events,
@@ -288,7 +289,7 @@ void run_method(const pg::ThrowawayCluster& cluster, const Config& config, char 
     }
     const double elapsed = seconds_since(started);
     if (std::getenv("BENCH_STATEMENTS") != nullptr) {
-        const auto top = db.exec("SELECT round(total_exec_time)::text || ' ms ' || calls || ' calls ' || rows || ' rows: ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 220) "
+        const auto top = db.exec("SELECT round(total_exec_time)::text || ' ms (planning ' || round(total_plan_time) || ' ms) ' || calls || ' calls ' || rows || ' rows: ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 220) "
                                  "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8");
         for (int row = 0; row < top.rows(); ++row) {
             std::fprintf(stderr, "  %s\n", std::string(top.get(row, 0)).c_str());
@@ -316,7 +317,7 @@ int main(int argc, char** argv)
 {
     Config config;
     if (argc % 2 == 0) {
-        std::fprintf(stderr, "usage: bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabd] [--window-rows N]\n");
+        std::fprintf(stderr, "usage: bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabd] [--target-ms N] [--window-rows N]\n");
         return 2;
     }
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -327,12 +328,14 @@ int main(int argc, char** argv)
             config.tenants = std::stoi(argv[i + 1]);
         } else if (flag == "--app-tps") {
             config.app_tps = std::stoi(argv[i + 1]);
+        } else if (flag == "--target-ms") {
+            config.target_ms = std::stoll(argv[i + 1]);
         } else if (flag == "--window-rows") {
             config.window_rows = std::stoll(argv[i + 1]);
         } else if (flag == "--methods") {
             config.methods = argv[i + 1];
         } else {
-            std::fprintf(stderr, "usage: bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabd] [--window-rows N]\n");
+            std::fprintf(stderr, "usage: bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabd] [--target-ms N] [--window-rows N]\n");
             return 2;
         }
     }
@@ -341,6 +344,7 @@ int main(int argc, char** argv)
     options.settings = {{"shared_buffers", "256MB"}, {"max_wal_size", "4GB"}, {"checkpoint_timeout", "30min"}};
     if (std::getenv("BENCH_STATEMENTS") != nullptr) {
         options.settings.emplace_back("shared_preload_libraries", "pg_stat_statements");
+        options.settings.emplace_back("pg_stat_statements.track_planning", "on");
     }
     pg::ThrowawayCluster cluster(options);
     generate(cluster, config);
