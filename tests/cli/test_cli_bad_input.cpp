@@ -1,9 +1,6 @@
 // The bad-input catalogue (docs/reliability.md): every kind of bad input is refused with a
 // clear message and its documented exit code, and leaves the target database untouched.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 #include <fstream>
@@ -127,24 +124,11 @@ TEST(BadInput, BadConfigValuesAreReportedWithFileAndLine)
                    {2, {"broken.toml"}}, db);
 }
 
-int closed_port()
-{
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    close(fd); // nothing listens there now
-    return ntohs(address.sin_port);
-}
-
 TEST(BadInput, UnreachableServerExits7)
 {
     TempDir dir;
     dir.write("V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
-    const auto url = fmt::format("postgresql://app@127.0.0.1:{}/app?connect_timeout=2", closed_port());
+    const auto url = fmt::format("postgresql://app@127.0.0.1:{}/app?connect_timeout=2", pg::free_tcp_port());
     const auto result = run_lockwise(migrate_in(dir.path()), {{"DATABASE_URL", url}});
     EXPECT_EQ(result.exit_code, 7) << result.output;
     EXPECT_NE(result.output.find("hint:"), std::string::npos) << result.output;
@@ -188,47 +172,23 @@ TEST(BadInput, ReadOnlyDatabaseIsRefused)
     EXPECT_EQ(user_objects(db), before);
 }
 
-int free_port()
-{
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    const int port = ntohs(address.sin_port);
-    close(fd);
-    return port;
-}
-
-core::ProcessOptions as_owner()
-{
-    core::ProcessOptions options;
-    if (geteuid() == 0) {
-        options.run_as_user = "postgres";
-    }
-    options.env = {{"LC_ALL", "C"}};
-    return options;
-}
-
 TEST(BadInput, HotStandbyIsRefused)
 {
     const auto db = fresh_database();
     const auto dbname = db.substr(db.rfind('=') + 1);
     const auto standby_dir = cluster().directory() + "/standby";
-    const auto port = free_port();
+    const auto port = pg::free_tcp_port();
     const auto bindir = std::string(core::k_pg_bindir);
     auto result = core::run_process({bindir + "/pg_basebackup", "-h", cluster().directory(), "-p", std::to_string(cluster().port()),
                                      "-U", "postgres", "-D", standby_dir, "-R", "-X", "stream", "-c", "fast"},
-                                    as_owner());
+                                    pg::server_program_options());
     ASSERT_EQ(result.exit_code, 0) << result.output;
     {
         std::ofstream conf(standby_dir + "/postgresql.conf", std::ios::app);
         conf << "\nport = " << port << "\nhot_standby = on\n";
     }
     result = core::run_process({bindir + "/pg_ctl", "-D", standby_dir, "-l", standby_dir + "/standby.log", "-w", "-t", "60", "-s", "start"},
-                               as_owner());
+                               pg::server_program_options());
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const auto standby = fmt::format("host={} port={} user=postgres dbname={}", cluster().directory(), port, dbname);
     TempDir dir;
@@ -236,7 +196,7 @@ TEST(BadInput, HotStandbyIsRefused)
     const auto migrate = run_lockwise(migrate_in(dir.path()), {{"DATABASE_URL", standby}});
     EXPECT_EQ(migrate.exit_code, 1) << migrate.output;
     EXPECT_NE(migrate.output.find("read-only"), std::string::npos) << migrate.output;
-    core::run_process({bindir + "/pg_ctl", "-D", standby_dir, "-w", "-s", "-m", "immediate", "stop"}, as_owner());
+    core::run_process({bindir + "/pg_ctl", "-D", standby_dir, "-w", "-s", "-m", "immediate", "stop"}, pg::server_program_options());
     std::filesystem::remove_all(standby_dir);
     EXPECT_EQ(user_objects(db), "");
 }

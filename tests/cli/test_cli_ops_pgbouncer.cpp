@@ -4,9 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,23 +20,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-int free_port()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-    socklen_t length = sizeof(address);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
-
 // A PgBouncer in front of the test cluster, in the given pool mode; killed in the destructor.
 class Bouncer {
 public:
-    explicit Bouncer(const std::string& pool_mode) : m_port(free_port())
+    explicit Bouncer(const std::string& pool_mode) : m_port(pg::free_tcp_port())
     {
         // PgBouncer refuses to run as root: it runs as postgres, which must write its log here.
         std::filesystem::permissions(m_dir.path(), std::filesystem::perms::all);

@@ -3,15 +3,11 @@
 // lag is over the ceiling and finish once replay resumes.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 
 #include "lockwise/core/process.hpp"
 #include "lockwise/core/version.hpp"
@@ -25,30 +21,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-int free_port()
-{
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    close(fd);
-    return ntohs(address.sin_port);
-}
-
-core::ProcessOptions as_owner()
-{
-    core::ProcessOptions options;
-    if (geteuid() == 0) {
-        options.run_as_user = "postgres";
-    }
-    options.env = {{"LC_ALL", "C"}};
-    return options;
-}
-
 // A hot standby of the test cluster, always stopped and removed.
 class Standby {
 public:
@@ -56,12 +28,12 @@ public:
     {
         auto& primary = testkit::cluster();
         m_directory = primary.directory() + "/standby";
-        m_port = free_port();
+        m_port = pg::free_tcp_port();
         const auto bindir = std::string(core::k_pg_bindir);
         auto result = core::run_process({bindir + "/pg_basebackup", "-h", primary.directory(), "-p",
                                          std::to_string(primary.port()), "-U", "postgres", "-D", m_directory, "-R",
                                          "-X", "stream", "-c", "fast"},
-                                        as_owner());
+                                        pg::server_program_options());
         if (result.exit_code != 0) {
             throw std::runtime_error("pg_basebackup failed: " + result.output);
         }
@@ -70,7 +42,7 @@ public:
         conf.close();
         result = core::run_process({bindir + "/pg_ctl", "-D", m_directory, "-l", m_directory + "/standby.log", "-w",
                                     "-t", "60", "-s", "start"},
-                                   as_owner());
+                                   pg::server_program_options());
         if (result.exit_code != 0) {
             std::filesystem::remove_all(m_directory);
             throw std::runtime_error("standby did not start: " + result.output);
@@ -84,7 +56,7 @@ public:
         if (m_running) {
             core::run_process({std::string(core::k_pg_bindir) + "/pg_ctl", "-D", m_directory, "-w", "-s", "-m",
                                "immediate", "stop"},
-                              as_owner());
+                              pg::server_program_options());
         }
         std::error_code ignored;
         std::filesystem::remove_all(m_directory, ignored);

@@ -117,6 +117,10 @@ int register_cluster(const std::string& directory)
     return -1;
 }
 
+bool running_as_root() { return geteuid() == 0; }
+
+} // namespace
+
 int free_tcp_port()
 {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -137,9 +141,15 @@ int free_tcp_port()
     return port;
 }
 
-bool running_as_root() { return geteuid() == 0; }
-
-} // namespace
+core::ProcessOptions server_program_options()
+{
+    core::ProcessOptions options;
+    if (running_as_root()) {
+        options.run_as_user = "postgres";
+    }
+    options.env = {{"LC_ALL", "C"}};
+    return options;
+}
 
 ThrowawayCluster::ThrowawayCluster() : ThrowawayCluster(Options{}) {}
 
@@ -230,12 +240,8 @@ std::vector<std::string> ThrowawayCluster::pg_command(std::string_view tool) con
 
 void ThrowawayCluster::run_as_owner(const std::vector<std::string>& argv, std::string_view what) const
 {
-    core::ProcessOptions options;
-    if (running_as_root()) {
-        options.run_as_user = "postgres";
-    }
+    auto options = server_program_options();
     options.working_directory = m_directory;
-    options.env = {{"LC_ALL", "C"}};
     const auto result = core::run_process(argv, options);
     if (result.exit_code != 0) {
         throw core::Error(core::ExitCode::internal,

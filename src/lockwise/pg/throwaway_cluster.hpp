@@ -8,7 +8,17 @@
 #include <utility>
 #include <vector>
 
+#include "lockwise/core/process.hpp"
+
 namespace lockwise::pg {
+
+// A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's pick), for a
+// server about to start or a "nothing answers here" test; throws core::Error if none.
+int free_tcp_port();
+
+// How to run a PostgreSQL server program (initdb, pg_ctl, pg_basebackup, postgres) so it
+// can own its data directory: as the `postgres` system user when we are root, LC_ALL=C.
+core::ProcessOptions server_program_options();
 
 class ThrowawayCluster {
 public:
