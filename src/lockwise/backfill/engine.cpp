@@ -527,7 +527,9 @@ PartitionState Engine::run_batch(const PartitionState& state, BatchReport& repor
         next.rows_scanned += scanned;
         next.rows_updated += report.updated;
     }
-    write_checkpoint(next);
+    if (scanned > 0 || !next.window_done) {
+        write_checkpoint(next); // an empty look below the window changed nothing checkpointed
+    }
     m_connection.exec("COMMIT");
     report.duration = std::chrono::duration_cast<Millis>(Clock::now() - started);
     return next;
