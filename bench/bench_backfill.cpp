@@ -1,8 +1,12 @@
 // The seed scenario's backfill under a fixed-rate application load, on a durable throwaway
 // cluster: (a) one plain UPDATE, (b) the seed guide's loop, (c) lockwise per tenant
-// (partition=tenant_id), (d) lockwise without a partition.
-// Run by hand (not in ctest): bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabd] [--target-ms N] [--window-rows N]
+// (partition=tenant_id), (d) lockwise without a partition, (e) a control that changes
+// nothing: one backend kept busy on CPU alone (the floor any backfill's own backend sets on
+// the application's latency when the server has two cores).
+// Run by hand (not in ctest): bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabde] [--target-ms N] [--window-rows N] [--max-rate ROWS_PER_S] [--control-seconds N] [--setting NAME=VALUE]...
 // BENCH_STATEMENTS=1 adds pg_stat_statements' top statements of each method to stderr.
+// BENCH_WAITS=1 samples what the application's active sessions wait for every 10 ms while a
+// method runs and prints the counts to stderr (the sampling itself costs a little CPU).
 #include "lockwise/backfill/backfill.hpp"
 #include "lockwise/pg/connection.hpp"
 
@@ -14,9 +18,12 @@
 #include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <sys/resource.h>
 #include <thread>
+#include <vector>
 
 #include "lockwise/pg/throwaway_cluster.hpp"
 
@@ -36,6 +43,9 @@ struct Config {
     std::string methods = "cabd";
     long long window_rows = 0; // BackfillOptions::window_rows; 0 = the engine's default
     long long target_ms = 200; // target-ms of lockwise's batches (migration 36 says 200)
+    double max_rate = 0;       // max-rate of lockwise's batches in rows/s; 0 = none
+    int control_seconds = 15;  // how long (e) keeps its backend busy
+    std::vector<std::pair<std::string, std::string>> settings; // extra postgresql.conf lines (--setting)
 };
 
 long max_rss_kb()
@@ -236,7 +246,57 @@ long long seed_method(pg::Connection& db)
     return total;
 }
 
-backfill::BackfillSpec lockwise_spec(bool partitioned, long long target_ms)
+// (e): one query after another that only burns CPU (no row read or written, no WAL).
+void cpu_control(pg::Connection& db, int seconds)
+{
+    const auto until = pg::Clock::now() + std::chrono::seconds(seconds);
+    while (pg::Clock::now() < until) {
+        db.exec("SELECT count(*) FROM generate_series(1, 2000000)");
+    }
+}
+
+// BENCH_WAITS: counts of "wait_event_type:wait_event" (CPU when none) of the app's active
+// sessions, sampled from pg_stat_activity by its own thread and connection.
+class WaitSampler {
+public:
+    explicit WaitSampler(const std::string& conninfo)
+    {
+        m_thread = std::thread([this, conninfo] {
+            auto db = pg::Connection::connect(conninfo, "bench wait sampler");
+            while (!m_stop.load()) {
+                const auto waits = db.exec("SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity "
+                                           "WHERE application_name = 'app' AND state = 'active'");
+                for (int row = 0; row < waits.rows(); ++row) {
+                    ++m_counts[std::string(waits.get(row, 0))];
+                }
+                std::this_thread::sleep_for(10ms);
+            }
+        });
+    }
+    // Stops sampling; returns "what: count" lines, most frequent first.
+    std::string stop()
+    {
+        m_stop = true;
+        m_thread.join();
+        std::vector<std::pair<long long, std::string>> sorted;
+        for (const auto& [what, count] : m_counts) {
+            sorted.emplace_back(count, what);
+        }
+        std::sort(sorted.rbegin(), sorted.rend());
+        std::string out;
+        for (const auto& [count, what] : sorted) {
+            out += fmt::format("  app waits {}: {}\n", what, count);
+        }
+        return out;
+    }
+
+private:
+    std::atomic<bool> m_stop{false};
+    std::map<std::string, long long> m_counts;
+    std::thread m_thread;
+};
+
+backfill::BackfillSpec lockwise_spec(bool partitioned, long long target_ms, double max_rate)
 {
     backfill::BackfillSpec spec;
     spec.table = "leads";
@@ -247,6 +307,9 @@ backfill::BackfillSpec lockwise_spec(bool partitioned, long long target_ms)
     spec.key = "id";
     spec.partition = partitioned ? "tenant_id" : "";
     spec.target = backfill::Millis(target_ms);
+    if (max_rate > 0) {
+        spec.max_rate = max_rate;
+    }
     return spec;
 }
 
@@ -264,11 +327,22 @@ void run_method(const pg::ThrowawayCluster& cluster, const Config& config, char 
 {
     auto db = pg::Connection::connect(cluster.conninfo(dbname));
     const auto max_lead = db.exec("SELECT max(id) FROM leads").get_int(0, 0);
+    if (std::getenv("BENCH_STATEMENTS") != nullptr) {
+        db.exec("SELECT pg_stat_statements_reset()");
+    }
+    // Every method starts right after a checkpoint: the same full-page images to write (the
+    // first change of each page after a checkpoint logs the whole page), none left from the
+    // setup or the method before to flush in the middle of this one.
+    db.exec("CHECKPOINT");
     AppLoad app(cluster.conninfo(dbname), config.app_tps, max_lead);
     app.start();
     std::this_thread::sleep_for(5s);
     const auto [before, before_failed] = app.take();
     const long rss_before = max_rss_kb();
+    std::optional<WaitSampler> waits;
+    if (std::getenv("BENCH_WAITS") != nullptr) {
+        waits.emplace(cluster.conninfo(dbname));
+    }
     const auto started = pg::Clock::now();
     long long rows = 0;
     std::string notes;
@@ -276,18 +350,24 @@ void run_method(const pg::ThrowawayCluster& cluster, const Config& config, char 
         rows = plain_update(db);
     } else if (method == 'b') {
         rows = seed_method(db);
+    } else if (method == 'e') {
+        cpu_control(db, config.control_seconds);
+        notes = "control: CPU only, nothing written";
     } else {
         CountingObserver observer;
         backfill::BackfillOptions backfill_options;
         backfill_options.migration_version = "36";
         backfill_options.window_rows = config.window_rows;
-        const auto result = backfill::run_backfill(db, lockwise_spec(method == 'c', config.target_ms), backfill_options, observer);
+        const auto result = backfill::run_backfill(db, lockwise_spec(method == 'c', config.target_ms, config.max_rate), backfill_options, observer);
         rows = result.rows_updated;
         notes = fmt::format("batches={} max batch={} retries={} throttles={} left locked={} peak RSS {} MB (before {} MB)",
                             result.batches, observer.max_batch, result.retries, result.throttle_events,
                             result.rows_left_locked, max_rss_kb() / 1024, rss_before / 1024);
     }
     const double elapsed = seconds_since(started);
+    if (waits) {
+        std::fprintf(stderr, "(%c) sampled every 10 ms:\n%s", method, waits->stop().c_str());
+    }
     if (std::getenv("BENCH_STATEMENTS") != nullptr) {
         const auto top = db.exec("SELECT round(total_exec_time)::text || ' ms (planning ' || round(total_plan_time) || ' ms) ' || calls || ' calls ' || rows || ' rows: ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 220) "
                                  "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8");
@@ -299,6 +379,12 @@ void run_method(const pg::ThrowawayCluster& cluster, const Config& config, char 
     app.catch_up(pg::Clock::now());
     const auto [during, during_failed] = app.take();
     app.stop();
+    if (method == 'e') {
+        std::printf("(e) | %.1f | - | - | - | %s | %s | %s\n", elapsed, latency_summary(before, before_failed).c_str(),
+                    latency_summary(during, during_failed).c_str(), notes.c_str());
+        std::fflush(stdout);
+        return;
+    }
     // Rows of the range at the start whose value isn't the first call's direction.
     const auto wrong = db.exec_params(std::string("SELECT count(*) FROM leads AS l WHERE l.id <= $1::bigint AND "
                                                   "l.last_call_direction IS DISTINCT FROM (SELECT c.direction FROM call_log AS c "
@@ -317,7 +403,7 @@ int main(int argc, char** argv)
 {
     Config config;
     if (argc % 2 == 0) {
-        std::fprintf(stderr, "usage: bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabd] [--target-ms N] [--window-rows N]\n");
+        std::fprintf(stderr, "usage: bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabde] [--target-ms N] [--window-rows N] [--max-rate ROWS_PER_S] [--control-seconds N] [--setting NAME=VALUE]...\n");
         return 2;
     }
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -332,16 +418,25 @@ int main(int argc, char** argv)
             config.target_ms = std::stoll(argv[i + 1]);
         } else if (flag == "--window-rows") {
             config.window_rows = std::stoll(argv[i + 1]);
+        } else if (flag == "--max-rate") {
+            config.max_rate = std::stod(argv[i + 1]);
+        } else if (flag == "--control-seconds") {
+            config.control_seconds = std::stoi(argv[i + 1]);
+        } else if (flag == "--setting" && std::strchr(argv[i + 1], '=') != nullptr) {
+            const std::string setting = argv[i + 1];
+            const auto equals = setting.find('=');
+            config.settings.emplace_back(setting.substr(0, equals), setting.substr(equals + 1));
         } else if (flag == "--methods") {
             config.methods = argv[i + 1];
         } else {
-            std::fprintf(stderr, "usage: bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabd] [--target-ms N] [--window-rows N]\n");
+            std::fprintf(stderr, "usage: bench_backfill [--leads N] [--tenants N] [--app-tps N] [--methods cabde] [--target-ms N] [--window-rows N] [--max-rate ROWS_PER_S] [--control-seconds N] [--setting NAME=VALUE]...\n");
             return 2;
         }
     }
     pg::ThrowawayCluster::Options options;
     options.durable = true;
-    options.settings = {{"shared_buffers", "256MB"}, {"max_wal_size", "4GB"}, {"checkpoint_timeout", "30min"}};
+    options.settings = {{"shared_buffers", "256MB"}, {"max_wal_size", "16GB"}, {"checkpoint_timeout", "30min"}};
+    options.settings.insert(options.settings.end(), config.settings.begin(), config.settings.end());
     if (std::getenv("BENCH_STATEMENTS") != nullptr) {
         options.settings.emplace_back("shared_preload_libraries", "pg_stat_statements");
         options.settings.emplace_back("pg_stat_statements.track_planning", "on");

@@ -188,6 +188,9 @@ std::string update_sql(const BackfillSpec& spec, std::string_view restriction)
 //   (= ANY(ARRAY(...)) rather than IN: the index scan then visits the keys in order, the
 //   heap pages once each, where a hashed IN visits them in hash order.)
 //   held:    pending rows we could not lock: the application holds them; revisited later.
+//            Only looked for when fewer keys were locked than read (the CASE leaves the
+//            subquery unevaluated otherwise): in a first pass every key is usually locked,
+//            and the look cost ~5% of a batch (measured on the bench's 1M-lead table).
 // `window` is "<conditions> AND "; `hi` bounds the key, `limit` the batch (SQL expressions).
 std::string batch_sql(const BackfillSpec& spec, const Target& target, std::string_view window, std::string_view hi,
                       std::string_view limit)
@@ -203,8 +206,11 @@ std::string batch_sql(const BackfillSpec& spec, const Target& target, std::strin
         "updated AS (\n{update}\n RETURNING 1),\n"
         "held AS MATERIALIZED (\n"
         "  SELECT {key} AS k FROM {from} WHERE {key} IN (SELECT k FROM keys EXCEPT SELECT k FROM locked) AND ({pending}))\n"
-        "SELECT (SELECT count(*) FROM keys), (SELECT max(k)::text FROM keys), (SELECT count(*) FROM updated),\n"
-        "       (SELECT count(*) FROM held), (SELECT min(k)::text FROM held), (SELECT max(k)::text FROM held)",
+        "SELECT s.n, s.hi, (SELECT count(*) FROM updated),\n"
+        "       CASE WHEN s.n = (SELECT count(*) FROM locked) THEN 0 ELSE (SELECT count(*) FROM held) END,\n"
+        "       CASE WHEN s.n = (SELECT count(*) FROM locked) THEN NULL ELSE (SELECT min(k)::text FROM held) END,\n"
+        "       CASE WHEN s.n = (SELECT count(*) FROM locked) THEN NULL ELSE (SELECT max(k)::text FROM held) END\n"
+        "  FROM (SELECT count(*) AS n, max(k)::text AS hi FROM keys) AS s",
         fmt::arg("key", key), fmt::arg("from", from), fmt::arg("window", window), fmt::arg("hi", hi),
         fmt::arg("limit", limit), fmt::arg("pending", target.pending),
         fmt::arg("ref", target.ref), fmt::arg("update", update_sql(spec, fmt::format("{} = ANY(ARRAY(SELECT k FROM locked))", key))));
