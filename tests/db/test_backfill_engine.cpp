@@ -222,6 +222,57 @@ TEST(BackfillEngine, RowsTheApplicationHoldsAreRevisited)
     EXPECT_GE(passes, 2);
 }
 
+// The seed guide's form of the backfill: the UPDATE has its own FROM (the first call of
+// each lead by DISTINCT ON), parsed by libpg_query. The engine adds the rows it holds to
+// that FROM list; leads with no call match no source row: locked, left NULL, walked past
+// once (not mistaken for rows the application holds), and rows the app holds are revisited.
+TEST(BackfillEngine, UpdateWithItsOwnFromJoinsTheRowsItHolds)
+{
+    const auto conninfo = testkit::fresh_database();
+    auto connection = pg::Connection::connect(conninfo);
+    seed(connection, {500, 200, 30});
+    plain_update_copy(connection, false);
+    const std::string text = "UPDATE leads AS l\n"
+                             "   SET last_call_direction = first_call.direction\n"
+                             "  FROM (SELECT DISTINCT ON (c.lead_id) c.lead_id, c.direction FROM call_log AS c\n"
+                             "         ORDER BY c.lead_id, c.created_at, c.id) AS first_call\n"
+                             " WHERE first_call.lead_id = l.id AND l.last_call_direction IS NULL";
+    const auto parsed = sql::parse_script(text);
+    ASSERT_TRUE(parsed.errors.empty());
+    ASSERT_EQ(parsed.statements.size(), 1U);
+    std::vector<catalog::Diagnostic> errors;
+    const auto spec = parse_backfill_spec(
+        backfill_directive({{"key", "id"}, {"partition", "tenant_id"}, {"batch", "64"}, {"pending", "l.last_call_direction IS NULL"}}),
+        parsed.statements[0], errors, "V36__x.sql");
+    ASSERT_TRUE(errors.empty()) << errors.front().message;
+    ASSERT_TRUE(spec.has_from);
+
+    auto holder = pg::Connection::connect(conninfo, "app");
+    holder.exec("BEGIN");
+    const auto held = holder.exec("SELECT id FROM leads WHERE id % 4 <> 0 AND id % 40 = 1 FOR UPDATE").rows();
+    ASSERT_GT(held, 5);
+    std::thread release([&] {
+        std::this_thread::sleep_for(500ms);
+        holder.exec("COMMIT");
+    });
+    RecordingObserver observer;
+    auto options = test_options();
+    options.revisit_delay = 300ms;
+    const auto result = run_backfill(connection, spec, options, observer);
+    release.join();
+
+    EXPECT_EQ(differences(connection), 0);
+    EXPECT_EQ(result.rows_left_locked, 0);
+    const auto with_calls = connection.exec("SELECT count(*) FROM leads_plain WHERE last_call_direction IS NOT NULL").get_int(0, 0);
+    EXPECT_EQ(result.rows_updated, with_calls) << "leads without a call match no source row: not updated";
+    long long skipped = 0;
+    for (const auto& batch : observer.batches) {
+        skipped += batch.skipped;
+    }
+    EXPECT_GE(skipped, held) << "rows the app held were skipped and revisited";
+    EXPECT_LT(skipped, held + 64) << "leads without a call were held by us, not counted as the app's";
+}
+
 TEST(BackfillEngine, RowsHeldThroughEveryPassAreReportedNotDropped)
 {
     const auto conninfo = testkit::fresh_database();

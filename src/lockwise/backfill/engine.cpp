@@ -165,12 +165,16 @@ void explain_check(pg::Connection& connection, const BackfillSpec& spec, const s
     }
 }
 
-// The migration's UPDATE restricted by `restriction` (a condition on the target's row).
-std::string update_sql(const BackfillSpec& spec, std::string_view restriction)
+// The migration's UPDATE restricted by `restriction` (a condition on the target's row), with
+// `join` (a FROM item the restriction names) added to its FROM list when not empty.
+std::string update_sql(const BackfillSpec& spec, std::string_view restriction, std::string_view join = {})
 {
     std::string head = spec.head_text;
     while (!head.empty() && (head.back() == ' ' || head.back() == '\n' || head.back() == '\t' || head.back() == '\r')) {
         head.pop_back();
+    }
+    if (!join.empty()) {
+        head += fmt::format("{}{}", spec.has_from ? ",\n " : "\n FROM ", join);
     }
     if (spec.where_text.empty()) {
         return fmt::format("{}\n WHERE {}", head, restriction);
@@ -184,9 +188,13 @@ std::string update_sql(const BackfillSpec& spec, std::string_view restriction)
 //            rows that stay pending (a lead with no call), so a pass always ends.
 //   locked:  the pending rows among them that nobody holds. FOR NO KEY UPDATE is the lock
 //            the UPDATE itself takes, so the app's foreign-key checks (FOR KEY SHARE) pass.
-//   updated: the migration's own UPDATE, restricted to the rows we hold.
-//   (= ANY(ARRAY(...)) rather than IN: the index scan then visits the keys in order, the
-//   heap pages once each, where a hashed IN visits them in hash order.)
+//   updated: the migration's own UPDATE, joined to the rows we hold. The join pulls them
+//            one at a time (the planner sees few rows behind = ANY of a parameter and
+//            takes a nested loop over them, in key order), so each row is locked right
+//            before it is updated rather than all at the start: a row is held for half a
+//            batch on average, which halves the application's chance of waiting for one.
+//            (= ANY(ARRAY(...)) rather than IN in `locked`: the index scan then visits the
+//            keys in order, the heap pages once each; a hashed IN visits them in hash order.)
 //   held:    pending rows we could not lock: the application holds them; revisited later.
 //            Only looked for when fewer keys were locked than read (the CASE leaves the
 //            subquery unevaluated otherwise): in a first pass every key is usually locked,
@@ -198,22 +206,22 @@ std::string batch_sql(const BackfillSpec& spec, const Target& target, std::strin
     const auto from = from_clause(target, spec);
     const auto key = fmt::format("{}.{}", target.ref, target.key);
     return fmt::format(
-        "WITH keys AS MATERIALIZED (\n"
+        "WITH lockwise_keys AS MATERIALIZED (\n"
         "  SELECT {key} AS k FROM {from} WHERE {window}{key} <= {hi} ORDER BY {key} LIMIT {limit}),\n"
-        "locked AS MATERIALIZED (\n"
-        "  SELECT {key} AS k FROM {from} WHERE {key} = ANY(ARRAY(SELECT k FROM keys)) AND ({pending})\n"
+        "lockwise_locked AS MATERIALIZED (\n"
+        "  SELECT {key} AS k FROM {from} WHERE {key} = ANY(ARRAY(SELECT k FROM lockwise_keys)) AND ({pending})\n"
         "  FOR NO KEY UPDATE OF {ref} SKIP LOCKED),\n"
-        "updated AS (\n{update}\n RETURNING 1),\n"
-        "held AS MATERIALIZED (\n"
-        "  SELECT {key} AS k FROM {from} WHERE {key} IN (SELECT k FROM keys EXCEPT SELECT k FROM locked) AND ({pending}))\n"
-        "SELECT s.n, s.hi, (SELECT count(*) FROM updated),\n"
-        "       CASE WHEN s.n = (SELECT count(*) FROM locked) THEN 0 ELSE (SELECT count(*) FROM held) END,\n"
-        "       CASE WHEN s.n = (SELECT count(*) FROM locked) THEN NULL ELSE (SELECT min(k)::text FROM held) END,\n"
-        "       CASE WHEN s.n = (SELECT count(*) FROM locked) THEN NULL ELSE (SELECT max(k)::text FROM held) END\n"
-        "  FROM (SELECT count(*) AS n, max(k)::text AS hi FROM keys) AS s",
+        "lockwise_updated AS (\n{update}\n RETURNING 1),\n"
+        "lockwise_held AS MATERIALIZED (\n"
+        "  SELECT {key} AS k FROM {from} WHERE {key} IN (SELECT k FROM lockwise_keys EXCEPT SELECT k FROM lockwise_locked) AND ({pending}))\n"
+        "SELECT s.n, s.hi, (SELECT count(*) FROM lockwise_updated),\n"
+        "       CASE WHEN s.n = (SELECT count(*) FROM lockwise_locked) THEN 0 ELSE (SELECT count(*) FROM lockwise_held) END,\n"
+        "       CASE WHEN s.n = (SELECT count(*) FROM lockwise_locked) THEN NULL ELSE (SELECT min(k)::text FROM lockwise_held) END,\n"
+        "       CASE WHEN s.n = (SELECT count(*) FROM lockwise_locked) THEN NULL ELSE (SELECT max(k)::text FROM lockwise_held) END\n"
+        "  FROM (SELECT count(*) AS n, max(k)::text AS hi FROM lockwise_keys) AS s",
         fmt::arg("key", key), fmt::arg("from", from), fmt::arg("window", window), fmt::arg("hi", hi),
         fmt::arg("limit", limit), fmt::arg("pending", target.pending),
-        fmt::arg("ref", target.ref), fmt::arg("update", update_sql(spec, fmt::format("{} = ANY(ARRAY(SELECT k FROM locked))", key))));
+        fmt::arg("ref", target.ref), fmt::arg("update", update_sql(spec, fmt::format("{} = lockwise_locked.k", key), "lockwise_locked")));
 }
 
 // Per-partition walking state; what the checkpoint row holds.

@@ -136,6 +136,7 @@ BackfillSpec parse_backfill_spec(const catalog::Directive& directive, const sql:
     spec.alias = update.alias;
     spec.head_text = update.head_text;
     spec.where_text = update.where_text;
+    spec.has_from = update.has_from;
     // With FROM, the WHERE may name the other tables, which a scan of the target alone can't see.
     spec.pending = update.has_from ? std::string() : update.where_text;
 

@@ -36,6 +36,7 @@ struct BackfillSpec {
     std::string alias;      // "" = the table is referred to by its name
     std::string head_text;  // the UPDATE up to (not including) its top-level WHERE
     std::string where_text; // its condition, "" when it has none
+    bool has_from = false;  // head_text ends with a FROM list (UPDATE ... SET ... FROM ...)
     std::string pending;    // "rows still to do": pending="..." or the UPDATE's WHERE; "" = every row
 
     // Walk.
