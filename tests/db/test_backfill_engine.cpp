@@ -224,7 +224,7 @@ TEST(BackfillEngine, RowsTheApplicationHoldsAreRevisited)
 
 // The seed guide's form of the backfill: the UPDATE has its own FROM (the first call of
 // each lead by DISTINCT ON), parsed by libpg_query. The engine adds the rows it holds to
-// that FROM list; leads with no call match no source row: locked, left NULL, walked past
+// that FROM list (after the comment that ends the list's line); leads with no call match no source row: locked, left NULL, walked past
 // once (not mistaken for rows the application holds), and rows the app holds are revisited.
 TEST(BackfillEngine, UpdateWithItsOwnFromJoinsTheRowsItHolds)
 {
@@ -235,7 +235,7 @@ TEST(BackfillEngine, UpdateWithItsOwnFromJoinsTheRowsItHolds)
     const std::string text = "UPDATE leads AS l\n"
                              "   SET last_call_direction = first_call.direction\n"
                              "  FROM (SELECT DISTINCT ON (c.lead_id) c.lead_id, c.direction FROM call_log AS c\n"
-                             "         ORDER BY c.lead_id, c.created_at, c.id) AS first_call\n"
+                             "         ORDER BY c.lead_id, c.created_at, c.id) AS first_call -- the first call of each lead\n"
                              " WHERE first_call.lead_id = l.id AND l.last_call_direction IS NULL";
     const auto parsed = sql::parse_script(text);
     ASSERT_TRUE(parsed.errors.empty());
@@ -258,7 +258,13 @@ TEST(BackfillEngine, UpdateWithItsOwnFromJoinsTheRowsItHolds)
     RecordingObserver observer;
     auto options = test_options();
     options.revisit_delay = 300ms;
-    const auto result = run_backfill(connection, spec, options, observer);
+    BackfillResult result;
+    try {
+        result = run_backfill(connection, spec, options, observer);
+    } catch (...) {
+        release.join(); // then gtest reports the exception (e.g. the batch statement didn't parse)
+        throw;
+    }
     release.join();
 
     EXPECT_EQ(differences(connection), 0);

@@ -174,7 +174,8 @@ std::string update_sql(const BackfillSpec& spec, std::string_view restriction, s
         head.pop_back();
     }
     if (!join.empty()) {
-        head += fmt::format("{}{}", spec.has_from ? ",\n " : "\n FROM ", join);
+        // On a new line: the head may end with a -- comment.
+        head += fmt::format("{}{}", spec.has_from ? "\n , " : "\n FROM ", join);
     }
     if (spec.where_text.empty()) {
         return fmt::format("{}\n WHERE {}", head, restriction);
