@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "lockwise/catalog/directive.hpp"
+#include "lockwise/core/text.hpp"
 #include "lockwise/lint/lint.hpp"
 #include "support/testing.hpp"
 
@@ -30,12 +31,7 @@ struct Case {
 
 std::string trim(std::string_view text)
 {
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = text.find_last_not_of(" \t\r");
-    return std::string(text.substr(first, last - first + 1));
+    return std::string(lockwise::core::trim_space(text));
 }
 
 std::vector<Case> read_cases(const std::filesystem::path& path)

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "lockwise/core/error.hpp"
+#include "lockwise/core/text.hpp"
 #include "lockwise/pg/connection.hpp"
 
 namespace lockwise::backfill {
@@ -169,10 +170,7 @@ void explain_check(pg::Connection& connection, const BackfillSpec& spec, const s
 // `join` (a FROM item the restriction names) added to its FROM list when not empty.
 std::string update_sql(const BackfillSpec& spec, std::string_view restriction, std::string_view join = {})
 {
-    std::string head = spec.head_text;
-    while (!head.empty() && (head.back() == ' ' || head.back() == '\n' || head.back() == '\t' || head.back() == '\r')) {
-        head.pop_back();
-    }
+    std::string head(core::trim_space(spec.head_text));
     if (!join.empty()) {
         // On a new line: the head may end with a -- comment.
         head += fmt::format("{}{}", spec.has_from ? "\n , " : "\n FROM ", join);

@@ -12,19 +12,16 @@
 
 #include "lockwise/core/error.hpp"
 #include "lockwise/pg/connection.hpp"
+#include "lockwise/core/text.hpp"
 #include "lockwise/pg/conninfo.hpp"
 
 namespace lockwise::fleet {
 namespace {
 
+// Target files may have CRLF line ends: \r is trimmed with the other white space.
 std::string trim(std::string_view text)
 {
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = text.find_last_not_of(" \t\r");
-    return std::string(text.substr(first, last - first + 1));
+    return std::string(core::trim_space(text));
 }
 
 bool valid_name(const std::string& name)

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "lockwise/core/text.hpp"
 #include "lockwise/sql/classify.hpp"
 #include "lockwise/sql/pg_query_api.hpp"
 
@@ -18,16 +19,6 @@ bool same_word(std::string_view text, std::string_view word)
            });
 }
 
-std::string_view trim(std::string_view text)
-{
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 void add_reads(const Json& tree, Statement& statement, const RelationName& target = {})
 {
@@ -80,9 +71,9 @@ void split_update_text(std::string_view text, UpdateInfo& update)
     if (!where_begin) {
         return;
     }
-    update.head_text = std::string(trim(text.substr(0, *where_begin)));
+    update.head_text = std::string(core::trim_space(text.substr(0, *where_begin)));
     const auto end = where_end.value_or(text.size());
-    update.where_text = std::string(trim(text.substr(condition_begin, end - condition_begin)));
+    update.where_text = std::string(core::trim_space(text.substr(condition_begin, end - condition_begin)));
 }
 
 } // namespace
