@@ -279,6 +279,78 @@ TEST(BackfillEngine, UpdateWithItsOwnFromJoinsTheRowsItHolds)
     EXPECT_LT(skipped, held + 64) << "leads without a call were held by us, not counted as the app's";
 }
 
+// A batch locks each row right before it updates it, not all of its rows at the start:
+// while the first batch (100 rows, ~10 ms each) is a third done, the application can still
+// take its last row, without waiting; the batch then skips that row and a later pass
+// revisits it. Locked all at the start, the NOWAIT lock would fail.
+TEST(BackfillEngine, BatchLocksEachRowRightBeforeItsUpdate)
+{
+    const auto conninfo = testkit::fresh_database();
+    auto connection = pg::Connection::connect(conninfo);
+    // A table big enough that the planner reaches the rows by index (on a few hundred rows
+    // it hashes the locked keys, which locks them all first: harmless there); all but the
+    // first 150 leads already done (those without a call stay pending), and only those 150
+    // take 10 ms each.
+    seed(connection, {20000});
+    plain_update_copy(connection, false);
+    connection.exec("UPDATE leads AS l SET last_call_direction = p.last_call_direction FROM leads_plain AS p "
+                    "WHERE p.id = l.id AND l.id > 150; ANALYZE leads");
+    connection.exec("CREATE FUNCTION slow_first_direction(lead bigint) RETURNS text LANGUAGE sql VOLATILE AS $$"
+                    " SELECT pg_sleep(CASE WHEN lead <= 150 THEN 0.01 ELSE 0 END);"
+                    " SELECT c.direction FROM call_log AS c WHERE c.lead_id = lead ORDER BY c.created_at, c.id LIMIT 1 $$");
+    const auto parsed = sql::parse_script("UPDATE leads AS l SET last_call_direction = slow_first_direction(l.id)\n"
+                                          " WHERE l.last_call_direction IS NULL");
+    ASSERT_EQ(parsed.statements.size(), 1U);
+    std::vector<catalog::Diagnostic> errors;
+    const auto spec = parse_backfill_spec(backfill_directive({{"key", "id"}, {"batch", "100"}}), parsed.statements[0], errors, "V36__x.sql");
+    ASSERT_TRUE(errors.empty());
+    // The first batch's last key: the 100th lead (leads 4, 8, ... have no call but are pending too).
+    const auto last_of_first_batch = connection.exec("SELECT id FROM leads ORDER BY id OFFSET 99 LIMIT 1").get_int(0, 0);
+
+    RecordingObserver observer;
+    auto options = test_options();
+    options.revisit_delay = 100ms;
+    BackfillResult result;
+    std::exception_ptr failure;
+    std::thread backfill([&] {
+        try {
+            auto own = pg::Connection::connect(conninfo);
+            result = run_backfill(own, spec, options, observer);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    });
+    // Wait until the first batch statement runs (not the EXPLAIN of the plan-time check),
+    // then about a third of the batch.
+    auto app = pg::Connection::connect(conninfo, "app");
+    const auto deadline = pg::Clock::now() + 20s;
+    while (pg::Clock::now() < deadline &&
+           app.exec("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'WITH lockwise_keys%' AND state = 'active' "
+                    "AND pid <> pg_backend_pid()").get_int(0, 0) == 0) {
+        std::this_thread::sleep_for(5ms);
+    }
+    std::this_thread::sleep_for(300ms);
+    app.exec("BEGIN");
+    bool took_it = true;
+    try {
+        app.exec_params("SELECT id FROM leads WHERE id = $1::bigint FOR UPDATE NOWAIT", {std::to_string(last_of_first_batch)});
+    } catch (const pg::SqlError& error) {
+        EXPECT_EQ(error.sqlstate(), pg::sqlstate::lock_not_available);
+        took_it = false;
+    }
+    std::this_thread::sleep_for(1s);
+    app.exec("COMMIT");
+    backfill.join();
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+    EXPECT_TRUE(took_it) << "a third into the batch, its last row was already locked: rows were locked all at the start";
+    ASSERT_FALSE(observer.batches.empty());
+    EXPECT_GE(observer.batches.front().skipped, took_it ? 1 : 0) << "the batch skipped the row the app took";
+    EXPECT_EQ(result.rows_left_locked, 0);
+    EXPECT_EQ(differences(connection), 0) << "revisited once the app let go";
+}
+
 TEST(BackfillEngine, RowsHeldThroughEveryPassAreReportedNotDropped)
 {
     const auto conninfo = testkit::fresh_database();

@@ -192,6 +192,8 @@ std::string update_sql(const BackfillSpec& spec, std::string_view restriction, s
 //            takes a nested loop over them, in key order), so each row is locked right
 //            before it is updated rather than all at the start: a row is held for half a
 //            batch on average, which halves the application's chance of waiting for one.
+//            (On a table of a few hundred rows the planner hashes the locked keys instead,
+//            which locks them all first: harmless at that size.)
 //            (= ANY(ARRAY(...)) rather than IN in `locked`: the index scan then visits the
 //            keys in order, the heap pages once each; a hashed IN visits them in hash order.)
 //   held:    pending rows we could not lock: the application holds them; revisited later.
