@@ -11,8 +11,8 @@
 #include <sstream>
 
 #include "lockwise/core/error.hpp"
-#include "lockwise/pg/connection.hpp"
 #include "lockwise/core/text.hpp"
+#include "lockwise/pg/connection.hpp"
 #include "lockwise/pg/conninfo.hpp"
 
 namespace lockwise::fleet {

@@ -19,7 +19,6 @@ bool same_word(std::string_view text, std::string_view word)
            });
 }
 
-
 void add_reads(const Json& tree, Statement& statement, const RelationName& target = {})
 {
     for (const auto& relation : relations_read(tree)) {
