@@ -195,27 +195,16 @@ TEST(BackfillEngine, RowsTheApplicationHoldsAreRevisited)
     plain_update_copy(connection, false);
 
     // The app holds some leads with calls (in both tenants) for ~600 ms, then lets go.
-    auto holder = pg::Connection::connect(conninfo, "app");
-    holder.exec("BEGIN");
-    const auto held = holder.exec("SELECT id FROM leads WHERE id % 4 <> 0 AND id % 50 = 1 FOR UPDATE").rows();
-    ASSERT_GT(held, 10);
-    std::thread release([&] {
-        std::this_thread::sleep_for(600ms);
-        holder.exec("COMMIT");
-    });
+    const AppHoldsRows app(conninfo, "SELECT id FROM leads WHERE id % 4 <> 0 AND id % 50 = 1 FOR UPDATE", 600ms);
+    ASSERT_GT(app.rows(), 10);
     RecordingObserver observer;
     auto options = test_options();
     options.revisit_delay = 300ms;
     const auto started = pg::Clock::now();
     const auto result = run_backfill(connection, seed_spec({{"key", "id"}, {"partition", "tenant_id"}, {"batch", "100"}}),
                                      options, observer);
-    release.join();
     EXPECT_LT(pg::Clock::now() - started, 10s) << "never waited on the held rows";
-    long long skipped = 0;
-    for (const auto& batch : observer.batches) {
-        skipped += batch.skipped;
-    }
-    EXPECT_GE(skipped, held) << "the held rows were skipped, not waited for";
+    EXPECT_GE(observer.skipped(), app.rows()) << "the held rows were skipped, not waited for";
     EXPECT_EQ(result.rows_left_locked, 0);
     EXPECT_EQ(differences(connection), 0) << "revisited and done once the app let go";
     const auto passes = connection.exec("SELECT max(pass) FROM lockwise.backfill_progress").get_int(0, 0);
@@ -224,8 +213,9 @@ TEST(BackfillEngine, RowsTheApplicationHoldsAreRevisited)
 
 // The seed guide's form of the backfill: the UPDATE has its own FROM (the first call of
 // each lead by DISTINCT ON), parsed by libpg_query. The engine adds the rows it holds to
-// that FROM list (after the comment that ends the list's line); leads with no call match no source row: locked, left NULL, walked past
-// once (not mistaken for rows the application holds), and rows the app holds are revisited.
+// that FROM list (after the comment that ends the list's line); leads with no call match
+// no source row: locked, left NULL, walked past once (not mistaken for rows the
+// application holds), and rows the app holds are revisited.
 TEST(BackfillEngine, UpdateWithItsOwnFromJoinsTheRowsItHolds)
 {
     const auto conninfo = testkit::fresh_database();
@@ -237,46 +227,24 @@ TEST(BackfillEngine, UpdateWithItsOwnFromJoinsTheRowsItHolds)
                              "  FROM (SELECT DISTINCT ON (c.lead_id) c.lead_id, c.direction FROM call_log AS c\n"
                              "         ORDER BY c.lead_id, c.created_at, c.id) AS first_call -- the first call of each lead\n"
                              " WHERE first_call.lead_id = l.id AND l.last_call_direction IS NULL";
-    const auto parsed = sql::parse_script(text);
-    ASSERT_TRUE(parsed.errors.empty());
-    ASSERT_EQ(parsed.statements.size(), 1U);
-    std::vector<catalog::Diagnostic> errors;
-    const auto spec = parse_backfill_spec(
-        backfill_directive({{"key", "id"}, {"partition", "tenant_id"}, {"batch", "64"}, {"pending", "l.last_call_direction IS NULL"}}),
-        parsed.statements[0], errors, "V36__x.sql");
-    ASSERT_TRUE(errors.empty()) << errors.front().message;
-    ASSERT_TRUE(spec.has_from);
+    const auto spec = spec_from_sql(
+        text, {{"key", "id"}, {"partition", "tenant_id"}, {"batch", "64"}, {"pending", "l.last_call_direction IS NULL"}});
+    ASSERT_TRUE(spec.has_value());
+    ASSERT_TRUE(spec->has_from);
 
-    auto holder = pg::Connection::connect(conninfo, "app");
-    holder.exec("BEGIN");
-    const auto held = holder.exec("SELECT id FROM leads WHERE id % 4 <> 0 AND id % 40 = 1 FOR UPDATE").rows();
-    ASSERT_GT(held, 5);
-    std::thread release([&] {
-        std::this_thread::sleep_for(500ms);
-        holder.exec("COMMIT");
-    });
+    const AppHoldsRows app(conninfo, "SELECT id FROM leads WHERE id % 4 <> 0 AND id % 40 = 1 FOR UPDATE", 500ms);
+    ASSERT_GT(app.rows(), 5);
     RecordingObserver observer;
     auto options = test_options();
     options.revisit_delay = 300ms;
-    BackfillResult result;
-    try {
-        result = run_backfill(connection, spec, options, observer);
-    } catch (...) {
-        release.join(); // then gtest reports the exception (e.g. the batch statement didn't parse)
-        throw;
-    }
-    release.join();
+    const auto result = run_backfill(connection, *spec, options, observer);
 
     EXPECT_EQ(differences(connection), 0);
     EXPECT_EQ(result.rows_left_locked, 0);
     const auto with_calls = connection.exec("SELECT count(*) FROM leads_plain WHERE last_call_direction IS NOT NULL").get_int(0, 0);
     EXPECT_EQ(result.rows_updated, with_calls) << "leads without a call match no source row: not updated";
-    long long skipped = 0;
-    for (const auto& batch : observer.batches) {
-        skipped += batch.skipped;
-    }
-    EXPECT_GE(skipped, held) << "rows the app held were skipped and revisited";
-    EXPECT_LT(skipped, held + 64) << "leads without a call were held by us, not counted as the app's";
+    EXPECT_GE(observer.skipped(), app.rows()) << "rows the app held were skipped and revisited";
+    EXPECT_LT(observer.skipped(), app.rows() + 64) << "leads without a call were held by us, not counted as the app's";
 }
 
 // A batch locks each row right before it updates it, not all of its rows at the start:
@@ -298,12 +266,10 @@ TEST(BackfillEngine, BatchLocksEachRowRightBeforeItsUpdate)
     connection.exec("CREATE FUNCTION slow_first_direction(lead bigint) RETURNS text LANGUAGE sql VOLATILE AS $$"
                     " SELECT pg_sleep(CASE WHEN lead <= 150 THEN 0.01 ELSE 0 END);"
                     " SELECT c.direction FROM call_log AS c WHERE c.lead_id = lead ORDER BY c.created_at, c.id LIMIT 1 $$");
-    const auto parsed = sql::parse_script("UPDATE leads AS l SET last_call_direction = slow_first_direction(l.id)\n"
-                                          " WHERE l.last_call_direction IS NULL");
-    ASSERT_EQ(parsed.statements.size(), 1U);
-    std::vector<catalog::Diagnostic> errors;
-    const auto spec = parse_backfill_spec(backfill_directive({{"key", "id"}, {"batch", "100"}}), parsed.statements[0], errors, "V36__x.sql");
-    ASSERT_TRUE(errors.empty());
+    const auto spec = spec_from_sql("UPDATE leads AS l SET last_call_direction = slow_first_direction(l.id)\n"
+                                    " WHERE l.last_call_direction IS NULL",
+                                    {{"key", "id"}, {"batch", "100"}});
+    ASSERT_TRUE(spec.has_value());
     // The first batch's last key: the 100th lead (leads 4, 8, ... have no call but are pending too).
     const auto last_of_first_batch = connection.exec("SELECT id FROM leads ORDER BY id OFFSET 99 LIMIT 1").get_int(0, 0);
 
@@ -315,7 +281,7 @@ TEST(BackfillEngine, BatchLocksEachRowRightBeforeItsUpdate)
     std::thread backfill([&] {
         try {
             auto own = pg::Connection::connect(conninfo);
-            result = run_backfill(own, spec, options, observer);
+            result = run_backfill(own, *spec, options, observer);
         } catch (...) {
             failure = std::current_exception();
         }

@@ -4,10 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fmt/format.h>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "lockwise/backfill/backfill.hpp"
 #include "lockwise/pg/connection.hpp"
@@ -95,6 +98,51 @@ inline BackfillSpec seed_spec(std::map<std::string, std::string> options = {{"ke
     return spec;
 }
 
+// A backfill spec for the UPDATE in `text`, parsed by libpg_query as a migration's would
+// be; nullopt (and a test failure) when the text isn't one statement or the spec is refused.
+inline std::optional<BackfillSpec> spec_from_sql(std::string_view text, std::map<std::string, std::string> options)
+{
+    const auto parsed = sql::parse_script(text);
+    if (!parsed.errors.empty() || parsed.statements.size() != 1) {
+        ADD_FAILURE() << "not one statement: " << text;
+        return std::nullopt;
+    }
+    std::vector<catalog::Diagnostic> errors;
+    auto spec = parse_backfill_spec(backfill_directive(std::move(options)), parsed.statements[0], errors, "V36__x.sql");
+    if (!errors.empty()) {
+        ADD_FAILURE() << errors.front().message;
+        return std::nullopt;
+    }
+    return spec;
+}
+
+// The application holding rows: a session that locks the rows `select_for_update` returns
+// and commits `hold_for` later, from its own thread (joined on destruction, so a test that
+// fails or throws meanwhile still ends cleanly).
+class AppHoldsRows {
+public:
+    AppHoldsRows(const std::string& conninfo, const std::string& select_for_update, std::chrono::milliseconds hold_for)
+        : m_session(pg::Connection::connect(conninfo, "app"))
+    {
+        m_session.exec("BEGIN");
+        m_rows = m_session.exec(select_for_update).rows();
+        m_release = std::thread([this, hold_for] {
+            std::this_thread::sleep_for(hold_for);
+            m_session.exec("COMMIT");
+        });
+    }
+    AppHoldsRows(const AppHoldsRows&) = delete;
+    AppHoldsRows& operator=(const AppHoldsRows&) = delete;
+    ~AppHoldsRows() { m_release.join(); }
+    // How many rows the session holds.
+    int rows() const { return m_rows; }
+
+private:
+    pg::Connection m_session;
+    int m_rows = 0;
+    std::thread m_release;
+};
+
 // Copies `leads` to leads_plain (optionally with the column reset to NULL) and runs
 // the migration's plain UPDATE on it in one statement: the reference result.
 inline void plain_update_copy(pg::Connection& connection, bool reset)
@@ -141,6 +189,16 @@ public:
     Progress last_progress;
     int progress_events = 0;
     std::function<void(const BatchReport&)> on_batch_hook;
+
+    // Pending rows the batches skipped because someone held them, over all batches.
+    long long skipped() const
+    {
+        long long total = 0;
+        for (const auto& batch : batches) {
+            total += batch.skipped;
+        }
+        return total;
+    }
 };
 
 inline BackfillOptions test_options(std::string version = "36")
