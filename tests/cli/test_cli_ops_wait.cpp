@@ -46,7 +46,7 @@ TEST(CliOpsWait, WaitForDbRetriesUntilTheServerStarts)
     testkit::TempDir dir;
     const auto migrations = one_migration(dir);
     pg::ThrowawayCluster late;
-    const auto conninfo = late.tcp_conninfo("postgres");
+    const auto conninfo = late.conninfo("postgres");
     late.stop();
 
     const auto started = std::chrono::steady_clock::now();

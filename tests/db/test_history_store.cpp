@@ -101,6 +101,66 @@ TEST(HistoryStore, HistoryOfANewerLockwiseIsRefused)
     }
 }
 
+// A role with CREATE on the database made the `lockwise` schema first (it could later add a
+// trigger that runs as the migrator): refused before anything is read or written, even for a
+// superuser migrator. A schema owned by a role the migrator is a member of is accepted.
+TEST(HistoryStore, SchemaOwnedByAnotherRoleIsRefused)
+{
+    const auto db = testkit::fresh_database();
+    const auto dbname = db.substr(db.rfind('=') + 1);
+    auto admin = pg::Connection::connect(db);
+    admin.exec("DO $$ BEGIN CREATE ROLE squatter LOGIN NOSUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    admin.exec(fmt::format("GRANT CREATE ON DATABASE {} TO squatter", pg::quote_identifier(dbname)));
+    {
+        auto squatter = pg::Connection::connect(db + " user=squatter");
+        squatter.exec("CREATE SCHEMA lockwise");
+    }
+    for (int call = 0; call < 3; ++call) {
+        history::HistoryStore store(admin);
+        try {
+            if (call == 0) {
+                store.ensure_created();
+            } else if (call == 1) {
+                store.load();
+            } else {
+                store.exists();
+            }
+            FAIL() << "expected a refusal";
+        } catch (const core::Error& error) {
+            EXPECT_EQ(error.code(), core::ExitCode::usage);
+            EXPECT_NE(std::string(error.what()).find("history schema lockwise is owned by role squatter"), std::string::npos)
+                << error.what();
+            EXPECT_NE(error.hint().find("trigger"), std::string::npos) << error.hint();
+        }
+    }
+    EXPECT_FALSE(table_exists(admin, "lockwise.schema_history")) << "nothing was created in the squatter's schema";
+
+    // A history table squatted inside the migrator's own schema is refused the same way.
+    admin.exec("DROP SCHEMA lockwise CASCADE; CREATE SCHEMA lockwise; GRANT CREATE, USAGE ON SCHEMA lockwise TO squatter");
+    {
+        auto squatter = pg::Connection::connect(db + " user=squatter");
+        squatter.exec("CREATE TABLE lockwise.schema_history_meta (key text PRIMARY KEY, value text NOT NULL)");
+    }
+    try {
+        history::HistoryStore(admin).ensure_created();
+        FAIL() << "expected a refusal";
+    } catch (const core::Error& error) {
+        EXPECT_NE(std::string(error.what()).find("history table lockwise.schema_history_meta is owned by role squatter"),
+                  std::string::npos)
+            << error.what();
+    }
+
+    // Owned by a role the migrator is a member of: that is the migrator's own.
+    admin.exec("DROP SCHEMA lockwise CASCADE; DO $$ BEGIN CREATE ROLE migrators NOLOGIN; "
+               "EXCEPTION WHEN duplicate_object THEN NULL; END $$; GRANT migrators TO squatter");
+    admin.exec(fmt::format("GRANT CREATE ON DATABASE {} TO migrators", pg::quote_identifier(dbname)));
+    admin.exec("CREATE SCHEMA lockwise AUTHORIZATION migrators");
+    auto member = pg::Connection::connect(db + " user=squatter");
+    history::HistoryStore store(member);
+    EXPECT_NO_THROW(store.ensure_created());
+    EXPECT_TRUE(store.exists());
+}
+
 TEST(HistoryStore, BeginStepFinishAreRecorded)
 {
     auto connection = pg::Connection::connect(testkit::fresh_database());

@@ -1,11 +1,14 @@
-// The throwaway cluster starts fast, accepts connections over the socket and
-// TCP, and leaves no process or directory behind.
+// The throwaway cluster starts fast, accepts connections over its private socket only
+// (TCP only when asked for, and then with a password), and leaves no process or
+// directory behind.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 
 #include "lockwise/pg/connection.hpp"
 #include "lockwise/pg/throwaway_cluster.hpp"
@@ -40,9 +43,15 @@ TEST(ThrowawayCluster, StartsQuicklyAcceptsConnectionsAndLeavesNothingBehind)
         EXPECT_EQ(socket.exec("SELECT 1").get(0, 0), "1");
         EXPECT_GE(socket.server_version(), 150000);
         EXPECT_LT(socket.server_version(), 160000);
-        auto tcp = pg::Connection::connect(cluster.tcp_conninfo());
-        EXPECT_EQ(tcp.exec("SHOW listen_addresses").get(0, 0), "127.0.0.1");
-        EXPECT_EQ(tcp.exec("SELECT current_setting('application_name')").get(0, 0), "lockwise");
+        EXPECT_EQ(socket.exec("SELECT current_setting('application_name')").get(0, 0), "lockwise");
+        // What `lockwise demo` runs on: no TCP listener at all, and a socket only its owner can reach.
+        EXPECT_EQ(socket.exec("SHOW listen_addresses").get(0, 0), "");
+        EXPECT_THROW(pg::Connection::connect(
+                         fmt::format("host=127.0.0.1 port={} user=postgres dbname=postgres connect_timeout=3", cluster.port())),
+                     pg::SqlError);
+        struct stat info {};
+        ASSERT_EQ(::stat(directory.c_str(), &info), 0);
+        EXPECT_EQ(info.st_mode & 0777, 0700u);
         std::ifstream pid_file(cluster.data_directory() + "/postmaster.pid");
         pid_file >> postmaster;
         ASSERT_GT(postmaster, 0);
@@ -57,6 +66,26 @@ TEST(ThrowawayCluster, FreshDatabasesAreIsolated)
     auto second = pg::Connection::connect(testkit::fresh_database());
     first.exec("CREATE TABLE only_here (id int)");
     EXPECT_THROW(second.exec("SELECT * FROM only_here"), pg::SqlError);
+}
+
+TEST(ThrowawayCluster, TcpIsAnOptionAndNeedsThePassword)
+{
+    pg::ThrowawayCluster::Options options;
+    options.tcp = true;
+    pg::ThrowawayCluster cluster(options);
+    ASSERT_EQ(cluster.password().size(), 32u);
+    auto tcp = pg::Connection::connect(cluster.tcp_conninfo());
+    EXPECT_EQ(tcp.exec("SHOW listen_addresses").get(0, 0), "127.0.0.1");
+    const auto without_password =
+        fmt::format("host=127.0.0.1 port={} user=postgres dbname=postgres connect_timeout=3", cluster.port());
+    try {
+        pg::Connection::connect(without_password);
+        ADD_FAILURE() << "a TCP login without the password was accepted";
+    } catch (const pg::SqlError& error) {
+        EXPECT_NE(std::string(error.what()).find("password"), std::string::npos) << error.what();
+    }
+    const auto wrong_password = without_password + " password=not-the-password";
+    EXPECT_THROW(pg::Connection::connect(wrong_password), pg::SqlError);
 }
 
 TEST(ThrowawayCluster, RestartKeepsData)

@@ -128,6 +128,9 @@ void add_demo_command(CLI::App& app, CommandTable& table)
             log.info(fmt::format("loaded {} tenants, {} leads, {} calls in {:.1f} s", seeded.tenants, seeded.leads, seeded.calls,
                                  static_cast<double>(seeded.elapsed.count()) / 1000.0));
             lint_and_refuse(catalog, lint_context(&connection), {}, log);
+            // The blocker is an application's session, not the superuser's: --terminate-blockers
+            // spares superusers' sessions.
+            connection.exec("CREATE ROLE demo_app LOGIN NOSUPERUSER; GRANT SELECT ON leads TO demo_app");
         }
         stop_point();
 
@@ -137,7 +140,8 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         std::unique_ptr<impact::IdleBlocker> blocker;
         if (options->blocker) {
             rehearsal.before_migration = [&] {
-                blocker = std::make_unique<impact::IdleBlocker>(conninfo, "SELECT id, status FROM leads WHERE id = 1", hold);
+                blocker = std::make_unique<impact::IdleBlocker>(conninfo + " user=demo_app",
+                                                                "SELECT id, status FROM leads WHERE id = 1", hold);
                 log.warn(fmt::format("blocker: session pid {} ran BEGIN; SELECT ... FROM leads and is now idle in transaction "
                                      "(it holds ACCESS SHARE on leads for {:.0f} s unless terminated)",
                                      blocker->backend_pid(), static_cast<double>(hold.count()) / 1000.0));
@@ -150,7 +154,8 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         }
         result.report.title = fmt::format("lockwise demo: migration 36 on {} leads{}", scale.leads,
                                           options->blocker ? " with an idle-in-transaction blocker" : "");
-        const int status = impact::emit(result, output_options(options->shared), [](const std::string& text) { print(text); }, log);
+        const int status = impact::emit(result, output_options(options->shared), [](const std::string& text) { print(text); },
+                                        [](const nlohmann::json& json) { print_json(json); }, log);
         log.info("removing the throwaway cluster");
         return status;
     };

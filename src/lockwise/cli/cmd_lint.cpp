@@ -54,7 +54,7 @@ void add_lint_command(CLI::App& app, CommandTable& table)
             }
         }
         if (output == "json") {
-            print(json.dump(2) + "\n");
+            print_json(json);
         } else {
             if (output == "human") {
                 text += fmt::format("{} file(s) linted, {} finding(s){}\n", results.size(), findings,

@@ -145,10 +145,8 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
                                  {"lock_waited_ms", step.lock_waited.count()}, {"attempts", step.attempts}, {"rows", step.rows},
                                  {"outcome", step.outcome}});
             }
-            print(nlohmann::json{{"applied", summary.applied}, {"up_to_date", summary.up_to_date},
-                                 {"elapsed_ms", summary.elapsed.count()}, {"steps", steps}}
-                      .dump(2) +
-                  "\n");
+            print_json(nlohmann::json{{"applied", summary.applied}, {"up_to_date", summary.up_to_date},
+                                      {"elapsed_ms", summary.elapsed.count()}, {"steps", steps}});
         } else {
             print(render_summary(summary));
         }
@@ -172,7 +170,7 @@ void add_status_command(CLI::App& app, CommandTable& table)
         history::HistoryStore store(connection, context.history_location());
         const auto rows = history::status(store.exists() ? store.load() : std::vector<history::AppliedMigration>{}, catalog.migrations);
         if (*json) {
-            print(nlohmann::json(rows).dump(2) + "\n");
+            print_json(nlohmann::json(rows));
         } else {
             std::string out = fmt::format("{:<12} {:<13} {:<7} {:<40} {}\n", "version", "state", "steps", "description", "detail");
             for (const auto& row : rows) {

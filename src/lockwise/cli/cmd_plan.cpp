@@ -39,7 +39,7 @@ void add_plan_command(CLI::App& app, CommandTable& table)
             pending_lints.push_back(&lints[index]);
         }
         if (*json) {
-            print(plan_to_json(pending, pending_lints).dump(2) + "\n");
+            print_json(plan_to_json(pending, pending_lints));
         } else {
             print(render_plan_text(pending, pending_lints));
         }

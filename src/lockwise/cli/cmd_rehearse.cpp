@@ -133,7 +133,8 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
         if (options->max_failures_flag->count() > 0) {
             output.gates.max_failures = options->max_failures;
         }
-        return impact::emit(result, output, [](const std::string& text) { print(text); }, context.log());
+        return impact::emit(result, output, [](const std::string& text) { print(text); },
+                            [](const nlohmann::json& json) { print_json(json); }, context.log());
     };
 }
 

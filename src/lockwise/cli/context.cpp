@@ -55,6 +55,8 @@ Context::Context(const GlobalFlags& flags)
     m_logger = std::make_unique<report::Logger>(options);
     const std::string conninfo = m_config.database_url();
     const std::string direct = m_config.get("database.direct_url");
+    pg::register_conninfo_secrets(conninfo);
+    pg::register_conninfo_secrets(direct);
     m_logger->set_redactor([conninfo, direct](std::string_view text) {
         return pg::scrub_secrets(pg::scrub_secrets(std::string(text), conninfo), direct);
     });
@@ -136,6 +138,14 @@ history::HistoryLocation Context::history_location() const
 
 void print(const std::string& text)
 {
+    const auto clean = report::sanitize(text);
+    std::fwrite(clean.data(), 1, clean.size(), stdout);
+    std::fflush(stdout);
+}
+
+void print_json(const nlohmann::json& json)
+{
+    const auto text = report::sanitize_json(json).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "lockwise/catalog/migration.hpp"
 #include "lockwise/cli/config.hpp"
 #include "lockwise/history/store.hpp"
@@ -58,7 +60,9 @@ private:
 // Adds the shared flags (--database-url, --migrations, --format, --config, --log-format, -v, -q).
 void add_global_flags(CLI::App& app, GlobalFlags& flags);
 
-// Writes `text` to stdout (commands' results; logs go to stderr).
+// Writes `text` to stdout, sanitized like every output (commands' results; logs go to stderr).
 void print(const std::string& text);
+// Writes `json` to stdout, indented, every string sanitized before it is serialized.
+void print_json(const nlohmann::json& json);
 
 } // namespace lockwise::cli

@@ -41,6 +41,8 @@ run::RunnerOptions prepare_runner(Context& context, std::optional<catalog::Versi
     runner.target = std::move(target);
     runner.lock_wait = config.duration("runner.lock_wait");
     runner.terminate_blockers = config.get("runner.terminate_blockers");
+    runner.terminate_superusers = config.boolean("runner.terminate_superusers");
+    runner.terminate_other_databases = config.boolean("runner.terminate_other_databases");
     runner.out_of_order = config.boolean("runner.out_of_order");
     runner.stop_requested = &g_stop_requested;
     install_stop_handlers();

@@ -8,6 +8,7 @@
 
 #include "lockwise/core/error.hpp"
 #include "lockwise/core/version.hpp"
+#include "lockwise/report/redact.hpp"
 
 namespace lockwise::history {
 
@@ -93,8 +94,46 @@ HistoryStore::HistoryStore(pg::Connection& connection, HistoryLocation location)
     }
 }
 
+void HistoryStore::check_owner()
+{
+    // Owned by the migrator, a role it is a member of (no superuser shortcut: a superuser migrator
+    // is the one most worth attacking), or a superuser (who could do anything anyway). Any other
+    // owner can add a trigger or replace a table that then runs as lockwise's role.
+    const auto result = m_connection->exec_params(
+        R"(WITH RECURSIVE mine(roleid) AS (
+    SELECT oid FROM pg_roles WHERE rolname = current_user
+    UNION SELECT m.roleid FROM pg_auth_members m JOIN mine ON m.member = mine.roleid
+), owned(kind, name, owner) AS (
+    SELECT 'schema', n.nspname::text, n.nspowner FROM pg_namespace n WHERE n.nspname = $1
+    UNION ALL
+    SELECT 'table', c.relname::text, c.relowner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = $1 AND c.relname IN ($2, $3, $4)
+)
+SELECT o.kind, o.name, pg_get_userbyid(o.owner), current_user::text FROM owned o
+WHERE o.owner NOT IN (SELECT roleid FROM mine) AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = o.owner)
+ORDER BY o.kind, o.name LIMIT 1)",
+        {m_location.schema, m_location.table, m_location.steps_table(), m_location.meta_table()});
+    if (result.rows() == 0) {
+        return;
+    }
+    const std::string kind(result.get(0, 0));
+    const auto what = kind == "schema" ? fmt::format("history schema {}", pg::quote_identifier(m_location.schema))
+                                       : fmt::format("history table {}.{}", pg::quote_identifier(m_location.schema),
+                                                     pg::quote_identifier(result.get(0, 1)));
+    throw core::Error(core::ExitCode::usage,
+                      fmt::format("{} is owned by role {}, which is neither lockwise's role {} nor a role it is a "
+                                  "member of; refusing to use it",
+                                  what, pg::quote_identifier(result.get(0, 2)), pg::quote_identifier(result.get(0, 3))),
+                      fmt::format("Its owner could add a trigger that runs as lockwise's role. If that role is "
+                                  "trusted, make lockwise's role its owner (ALTER SCHEMA/TABLE ... OWNER TO {}) or a "
+                                  "member of it; else drop it, or set history.schema to a schema lockwise's role "
+                                  "creates.",
+                                  pg::quote_identifier(result.get(0, 3))));
+}
+
 std::optional<int> HistoryStore::check_format()
 {
+    check_owner();
     const auto exists = m_connection->exec_params("SELECT to_regclass($1) IS NOT NULL",
                                                   {m_location.qualified_meta()});
     if (!exists.get_bool(0, 0)) {
@@ -364,8 +403,9 @@ void HistoryStore::finish_migration(std::string_view version, Outcome outcome, s
                     " execution_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::bigint,"
                     " last_error = NULLIF($3, ''), last_error_position = NULLIF($4, '') WHERE version = $1",
                     m_location.qualified_history()),
-        {std::string(version), outcome == Outcome::succeeded ? "succeeded" : "failed", std::string(error),
-         std::string(error_position)});
+        // A history row is output too: the error may quote other sessions' SQL (blocker descriptions).
+        {std::string(version), outcome == Outcome::succeeded ? "succeeded" : "failed", report::sanitize(error),
+         report::sanitize(error_position)});
     if (result.affected_rows() != 1) {
         throw core::Error(core::ExitCode::internal,
                           fmt::format("migration {} has no history row to finish", version));

@@ -95,7 +95,9 @@ public:
     pg::Connection& connection() noexcept { return *m_connection; }
 
     // Creates the schema and tables if missing; safe when several runners do it at once.
-    // Throws core::Error(usage) when the history was written by a newer lockwise.
+    // Throws core::Error(usage) when the history was written by a newer lockwise, or when its
+    // schema or tables belong to a role other than lockwise's own, one it is a member of, or a
+    // superuser (checked by every read too).
     void ensure_created();
     // True when the history table exists (nothing is created). Checks the format like ensure_created.
     bool exists();
@@ -134,8 +136,12 @@ public:
     void in_transaction(const std::function<void()>& body);
 
 private:
-    // Reads the format version from the meta table (nullopt when it does not exist) and refuses newer ones.
+    // Reads the format version from the meta table (nullopt when it does not exist) and refuses newer
+    // ones; refuses a history schema or table another role owns first (check_owner).
     std::optional<int> check_format();
+    // Throws core::Error(usage) when the history schema or one of its tables exists and belongs to
+    // a role that is not lockwise's role, one it is a member of, or a superuser.
+    void check_owner();
     void create_once();
 
     pg::Connection* m_connection;

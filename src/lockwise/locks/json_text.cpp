@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "lockwise/report/redact.hpp"
+
 namespace lockwise::locks {
 namespace {
 
@@ -37,8 +39,9 @@ std::size_t utf8_length(std::string_view text, std::size_t at)
 
 } // namespace
 
-std::string json_string(std::string_view text)
+std::string json_string(std::string_view raw)
 {
+    const auto text = report::sanitize(raw);
     std::string out = "\"";
     for (std::size_t at = 0; at < text.size();) {
         const char c = text[at];

@@ -4,6 +4,7 @@
 #include "lockwise/locks/terminate.hpp"
 
 #include <charconv>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -85,6 +86,9 @@ std::optional<std::string> should_terminate(const Blocker& blocker, const Termin
         *blocker.state_age < policy.min_idle) {
         return std::nullopt;
     }
+    if ((blocker.superuser && !policy.superusers) || (blocker.other_database && !policy.other_databases)) {
+        return std::nullopt;
+    }
     std::string who = fmt::format("pid {}", blocker.pid);
     if (!blocker.user.empty()) {
         who += fmt::format(" (user {}", blocker.user);
@@ -94,7 +98,12 @@ std::optional<std::string> should_terminate(const Blocker& blocker, const Termin
                        core::format_duration(*blocker.state_age), core::format_duration(policy.min_idle));
 }
 
-bool terminate_backend(pg::Connection& conn, int pid, std::string_view reason, Millis wait)
+namespace {
+
+// pg_terminate_backend(pid, wait) for the session `pid` if `guard` (a condition on
+// pg_stat_activity a; its parameters from $3 on are `guard_params`) holds at the moment of the call.
+bool terminate_where(pg::Connection& conn, int pid, std::string_view reason, Millis wait, std::string_view guard,
+                     const std::vector<std::string>& guard_params)
 {
     // The reason travels inside a /* */ comment; PostgreSQL nests block comments, so both
     // openers and closers are broken up, and the reason can neither end nor extend it.
@@ -105,10 +114,14 @@ bool terminate_backend(pg::Connection& conn, int pid, std::string_view reason, M
         }
         comment += c;
     }
+    pg::Params params = {std::to_string(pid), std::to_string(wait.count())};
+    params.insert(params.end(), guard_params.begin(), guard_params.end());
     try {
         const auto result = conn.exec_params(
-            fmt::format("SELECT pg_terminate_backend($1, $2) /* lockwise: {} */", comment),
-            {std::to_string(pid), std::to_string(wait.count())}, wait + std::chrono::seconds(5));
+            fmt::format("SELECT pg_terminate_backend(a.pid, $2) /* lockwise: {} */ FROM pg_stat_activity a "
+                        "WHERE a.pid = $1 AND ({})",
+                        comment, guard),
+            params, wait + std::chrono::seconds(5));
         return result.rows() == 1 && result.get_bool(0, 0);
     } catch (const pg::SqlError& error) {
         if (error.connection_lost()) {
@@ -116,6 +129,21 @@ bool terminate_backend(pg::Connection& conn, int pid, std::string_view reason, M
         }
         return false;
     }
+}
+
+} // namespace
+
+bool terminate_backend(pg::Connection& conn, int pid, std::string_view reason, Millis wait)
+{
+    return terminate_where(conn, pid, reason, wait, "true", {});
+}
+
+bool terminate_blocker(pg::Connection& conn, int pid, std::string_view reason, const TerminatePolicy& policy, Millis wait)
+{
+    return terminate_where(conn, pid, reason, wait,
+                           "($3::boolean OR NOT coalesce((SELECT r.rolsuper FROM pg_roles r WHERE r.oid = a.usesysid), false)) "
+                           "AND ($4::boolean OR a.datname = current_database())",
+                           {policy.superusers ? "true" : "false", policy.other_databases ? "true" : "false"});
 }
 
 } // namespace lockwise::locks

@@ -119,6 +119,22 @@ int register_cluster(const std::string& directory)
 
 bool running_as_root() { return geteuid() == 0; }
 
+// 32 hex digits from the kernel's random source.
+std::string random_password()
+{
+    std::ifstream random("/dev/urandom", std::ios::binary);
+    std::array<unsigned char, 16> bytes{};
+    random.read(reinterpret_cast<char*>(bytes.data()), bytes.size());
+    if (!random) {
+        throw core::Error(core::ExitCode::internal, "could not read /dev/urandom for the cluster's password");
+    }
+    std::string password;
+    for (const auto byte : bytes) {
+        password += fmt::format("{:02x}", byte);
+    }
+    return password;
+}
+
 } // namespace
 
 int free_tcp_port()
@@ -176,14 +192,18 @@ ThrowawayCluster::ThrowawayCluster(Options options) : m_options(std::move(option
                 throw core::Error(core::ExitCode::internal, fmt::format("chown {}: {}", m_directory, std::strerror(errno)));
             }
         }
-        run_as_owner({pg_command("initdb")[0], "-D", m_data_directory, "-U", "postgres", "-A", "trust",
-                      "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
+        // Local (unix socket) logins are trusted: the socket's 0700 directory is the access check.
+        // TCP logins need a password, which only TCP clusters set.
+        run_as_owner({pg_command("initdb")[0], "-D", m_data_directory, "-U", "postgres", "--auth-local=trust",
+                      "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
                      "initdb");
         m_port = free_tcp_port();
         std::ofstream conf(m_data_directory + "/postgresql.conf", std::ios::app);
         conf << "\n# lockwise throwaway cluster\n"
              << "port = " << m_port << "\n"
-             << "listen_addresses = '127.0.0.1'\n"
+             << "listen_addresses = '" << (m_options.tcp ? "127.0.0.1" : "") << "'\n"
+             << "unix_socket_permissions = 0700\n"
+             << "password_encryption = 'scram-sha-256'\n"
              << "unix_socket_directories = '" << m_directory << "'\n"
              << "max_connections = 300\n"
              << "max_wal_senders = 10\n"
@@ -209,6 +229,11 @@ ThrowawayCluster::ThrowawayCluster(Options options) : m_options(std::move(option
             hba << old.str();
         }
         start();
+        if (m_options.tcp) {
+            m_password = random_password();
+            auto admin = Connection::connect(conninfo(), "lockwise throwaway setup");
+            admin.exec(fmt::format("ALTER ROLE postgres PASSWORD {}", quote_literal(m_password)));
+        }
     } catch (...) {
         stop(true);
         std::filesystem::remove_all(m_directory);
@@ -301,7 +326,7 @@ std::string ThrowawayCluster::conninfo(std::string_view dbname) const
 
 std::string ThrowawayCluster::tcp_conninfo(std::string_view dbname) const
 {
-    return fmt::format("host=127.0.0.1 port={} user=postgres dbname={}", m_port, dbname);
+    return fmt::format("host=127.0.0.1 port={} user=postgres password={} dbname={}", m_port, m_password, dbname);
 }
 
 void ThrowawayCluster::create_database(std::string_view name, std::string_view template_db) const

@@ -1,6 +1,7 @@
 // A private PostgreSQL 15 server for tests and `lockwise demo`: initdb into a
-// temp dir, started with pg_ctl on a unix socket in that dir and a random port
-// on 127.0.0.1 only, and always stopped and removed (destructor, signals, exit).
+// temp dir, started with pg_ctl on a unix socket in that 0700 dir only (TCP on
+// 127.0.0.1 with a random scram password when asked for), and always stopped and
+// removed (destructor, signals, exit).
 #pragma once
 
 #include <string>
@@ -28,8 +29,12 @@ public:
         // Durability off (fsync, synchronous_commit, full_page_writes) for speed; the
         // benchmarks turn it back on to measure what production would see.
         bool durable = false;
-        // Lines appended to pg_hba.conf before the defaults (e.g. password auth tests).
+        // Lines put in pg_hba.conf before the defaults (e.g. password auth tests).
         std::vector<std::string> hba_lines;
+        // Also listen on 127.0.0.1. Off by default: the unix socket lives in a 0700 directory, so
+        // only its owner can connect, while any local user could reach a TCP port. With TCP on, the
+        // superuser gets a random password and TCP logins need it (scram-sha-256).
+        bool tcp = false;
     };
 
     // Starts the cluster; throws core::Error if PostgreSQL can't be started (with its log).
@@ -41,8 +46,10 @@ public:
 
     // conninfo over the unix socket as the superuser "postgres".
     std::string conninfo(std::string_view dbname = "postgres") const;
-    // conninfo over TCP on 127.0.0.1 (what a remote client would use).
+    // conninfo over TCP on 127.0.0.1 with the superuser's password (Options::tcp only).
     std::string tcp_conninfo(std::string_view dbname = "postgres") const;
+    // The superuser's random password for TCP logins ("" without Options::tcp).
+    const std::string& password() const noexcept { return m_password; }
 
     int port() const noexcept { return m_port; }
     const std::string& directory() const noexcept { return m_directory; }
@@ -69,6 +76,7 @@ private:
     std::string m_directory;      // everything lives here: data, socket, log
     std::string m_data_directory;
     std::string m_log_path;
+    std::string m_password;
     int m_port = 0;
     bool m_running = false;
     int m_registry_slot = -1;

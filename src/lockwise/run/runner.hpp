@@ -22,6 +22,8 @@ struct RunnerOptions {
     std::optional<catalog::Version> target;   // apply migrations up to and including this version
     plan::Millis lock_wait{600'000};          // how long to wait for another runner's lock
     std::string terminate_blockers;           // "" = never; "idle-in-transaction:30s"
+    bool terminate_superusers = false;        // separate opt-in: the policy may end superusers' sessions too
+    bool terminate_other_databases = false;   // separate opt-in: ... and sessions of other databases
     bool out_of_order = false;
     std::atomic<bool>* stop_requested = nullptr; // SIGINT/SIGTERM: stop at the next step boundary / batch
 };

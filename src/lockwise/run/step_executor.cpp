@@ -143,7 +143,8 @@ struct StepExecutor::Attempt {
 
 StepExecutor::StepExecutor(const RunnerOptions& options, report::Logger& log)
     : m_options(options), m_log(log), m_connection(pg::Connection::connect(options.conninfo)),
-      m_probe(make_wait_probe(options.conninfo, options.terminate_blockers)), m_random(std::random_device{}())
+      m_probe(make_wait_probe(options.conninfo, options.terminate_blockers, options.terminate_superusers,
+                              options.terminate_other_databases)), m_random(std::random_device{}())
 {
 }
 
