@@ -247,7 +247,7 @@ TEST(Secrets, PasswordsFromPgpassAndPgpasswordAreMasked)
     const auto history = check.exec("SELECT string_agg(t::text, ' ') FROM lockwise.schema_history t");
     ASSERT_FALSE(history.is_null(0, 0));
     EXPECT_NE(std::string(history.get(0, 0)).find("invalid input syntax"), std::string::npos) << history.get(0, 0);
-    expect_none_of(history.get(0, 0), {secret}, "the history row");
+    expect_none_of(std::string(history.get(0, 0)), {secret}, "the history row");
 }
 
 // Other sessions' SQL in a blocker description: the history's last_error and every output keep
@@ -278,7 +278,7 @@ TEST(Secrets, BlockerQueriesAreRedactedInHistoryAndOutput)
     auto check = pg::Connection::connect(db, "check");
     const auto row = check.exec("SELECT last_error FROM lockwise.schema_history WHERE version = '1'");
     ASSERT_EQ(row.rows(), 1);
-    const std::string last_error = row.get(0, 0);
+    const std::string last_error(row.get(0, 0));
     EXPECT_NE(last_error.find("SELECT count(*) FROM t"), std::string::npos) << last_error;
     expect_none_of(last_error, {"Blocker-Pa55-one", ",b0b", "\x1b", "\x07"}, "history last_error");
 }

@@ -128,7 +128,7 @@ TEST(HistoryStore, SchemaOwnedByAnotherRoleIsRefused)
             FAIL() << "expected a refusal";
         } catch (const core::Error& error) {
             EXPECT_EQ(error.code(), core::ExitCode::usage);
-            EXPECT_NE(std::string(error.what()).find("history schema lockwise is owned by role squatter"), std::string::npos)
+            EXPECT_NE(std::string(error.what()).find("history schema \"lockwise\" is owned by role \"squatter\""), std::string::npos)
                 << error.what();
             EXPECT_NE(error.hint().find("trigger"), std::string::npos) << error.hint();
         }
@@ -145,7 +145,7 @@ TEST(HistoryStore, SchemaOwnedByAnotherRoleIsRefused)
         history::HistoryStore(admin).ensure_created();
         FAIL() << "expected a refusal";
     } catch (const core::Error& error) {
-        EXPECT_NE(std::string(error.what()).find("history table lockwise.schema_history_meta is owned by role squatter"),
+        EXPECT_NE(std::string(error.what()).find("history table \"lockwise\".\"schema_history_meta\" is owned by role \"squatter\""),
                   std::string::npos)
             << error.what();
     }
