@@ -20,9 +20,21 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The migrations directory's own name, used as the root of display paths.
+// The root of display paths: the migrations directory relative to the current directory when it
+// is below it (so `-m db/migrations` shows db/migrations/V1__x.sql, a path an editor or a GitHub
+// annotation resolves), else the directory's own name.
 std::string display_root(const fs::path& directory)
 {
+    std::error_code cwd_error;
+    std::error_code dir_error;
+    const auto cwd = fs::weakly_canonical(fs::current_path(cwd_error), cwd_error);
+    const auto absolute_dir = fs::weakly_canonical(fs::absolute(directory), dir_error);
+    if (!cwd_error && !dir_error) {
+        const auto relative = absolute_dir.lexically_relative(cwd);
+        if (!relative.empty() && relative != "." && *relative.begin() != "..") {
+            return relative.generic_string();
+        }
+    }
     auto normal = directory.lexically_normal();
     if (!normal.has_filename() && normal.has_parent_path() && normal != normal.root_path()) {
         normal = normal.parent_path(); // "migrations/" -> "migrations"
