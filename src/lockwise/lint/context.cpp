@@ -221,6 +221,18 @@ void record_created(Context& context, const sql::ParsedScript& script)
         }
         std::string kind = st.kind;
         std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        // A relation of the run renamed is still new under its new name.
+        for (const auto& action : st.actions) {
+            if (action.kind != sql::AlterAction::Kind::rename_table || st.locks.empty()) {
+                continue;
+            }
+            const auto& renamed = st.locks.front();
+            const auto old_key = key(renamed.schema, renamed.name);
+            if (context.created_in_run.contains(old_key) ||
+                (renamed.schema.empty() && context.created_in_run.contains(key("public", renamed.name)))) {
+                context.created_in_run.insert(key(renamed.schema, action.name));
+            }
+        }
         // An index is new only on a new table: dropping or rebuilding one on an existing table locks that table.
         if (kind == "CREATE INDEX" && st.index && context.created_in_run.contains(key(st.index->schema, st.index->table))) {
             note(st.index->schema, st.index->name);

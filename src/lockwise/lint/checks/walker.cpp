@@ -317,6 +317,14 @@ void Walker::lint_statement(const Statement& st)
 
 void Walker::remember(const Statement& st)
 {
+    // A new relation renamed is still new under its new name (the run's, or this file's).
+    if (const auto* rel = target(st); rel != nullptr && is_new_relation(rel->schema, rel->name)) {
+        for (const auto& action : st.actions) {
+            if (action.kind == AlterAction::Kind::rename_table) {
+                m_new.insert(qualified(rel->schema, action.name));
+            }
+        }
+    }
     for (const auto& lock : st.locks) {
         if (lock.created_by_statement) {
             m_new.insert(qualified(lock.schema, lock.name));
