@@ -8,7 +8,9 @@
 #include <fmt/ranges.h>
 #include <toml++/toml.h>
 
+#include "lockwise/catalog/byte_size.hpp"
 #include "lockwise/catalog/duration.hpp"
+#include "lockwise/core/checked.hpp"
 #include "lockwise/core/error.hpp"
 #include "lockwise/lint/lint.hpp"
 #include "lockwise/pg/conninfo.hpp"
@@ -24,6 +26,8 @@ std::vector<ConfigKey> make_keys()
         {"database.direct_url", "LOCKWISE_DIRECT_URL", ValueType::secret_url, "", {},
          "connection that bypasses a transaction pooler (PgBouncer); when set, migrate runs everything over it"},
         {"migrations.dir", "LOCKWISE_MIGRATIONS", ValueType::string, "migrations", {}, "directory of migration files"},
+        {"migrations.max_file_size", "LOCKWISE_MAX_FILE_SIZE", ValueType::byte_size, "16MB", {},
+         "largest migration file lockwise reads; a bigger file is an error"},
         {"migrations.format", "LOCKWISE_FORMAT", ValueType::choice, "auto",
          {"auto", "native", "golang-migrate", "dbmate", "goose", "diesel"}, "migration file format"},
         {"history.schema", "LOCKWISE_HISTORY_SCHEMA", ValueType::string, "lockwise", {}, "schema of the history tables"},
@@ -180,12 +184,24 @@ std::string validate_value(const ConfigKey& key, const std::string& value)
     switch (key.type) {
     case ValueType::duration:
         if (!catalog::parse_duration(value) && value != "off" && value != "0") {
-            return fmt::format("\"{}\" is not a duration (write e.g. 250ms, 5s, 2min, off)", value);
+            const auto problem = catalog::duration_problem(value);
+            return problem.starts_with("too large") ? fmt::format("\"{}\" is {}", value, problem)
+                                                    : fmt::format("\"{}\" is not a duration (write e.g. 250ms, 5s, 2min, off)", value);
+        }
+        break;
+    case ValueType::byte_size:
+        if (!catalog::parse_byte_size(value) || *catalog::parse_byte_size(value) == 0) {
+            const auto problem = catalog::byte_size_problem(value);
+            return problem.starts_with("too large") ? fmt::format("\"{}\" is {}", value, problem)
+                                                    : fmt::format("\"{}\" is not a size greater than zero (write e.g. 512kB, 16MB, 1GB)", value);
         }
         break;
     case ValueType::integer:
         if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) {
             return fmt::format("\"{}\" is not a non-negative whole number", value);
+        }
+        if (!core::leading_number(value, core::k_max_count)) {
+            return fmt::format("\"{}\" is too large: the largest is {}", value, core::k_max_count);
         }
         break;
     case ValueType::boolean:
@@ -332,6 +348,7 @@ plan::Millis Config::duration(const std::string& key) const
 }
 
 long long Config::integer(const std::string& key) const { return std::stoll(get(key)); }
+long long Config::byte_size(const std::string& key) const { return catalog::parse_byte_size(get(key)).value_or(0); }
 bool Config::boolean(const std::string& key) const { return get(key) == "true"; }
 
 plan::PolicySet Config::policies() const

@@ -14,7 +14,7 @@
 
 namespace lockwise::cli {
 
-enum class ValueType { string, duration, integer, boolean, choice, secret_url, rule_list };
+enum class ValueType { string, duration, byte_size, integer, boolean, choice, secret_url, rule_list };
 
 struct ConfigKey {
     std::string name;        // "history.schema", "policy.ddl.lock_timeout"
@@ -46,6 +46,7 @@ public:
     const std::string& source(const std::string& key) const;
     plan::Millis duration(const std::string& key) const;
     long long integer(const std::string& key) const;
+    long long byte_size(const std::string& key) const;
     bool boolean(const std::string& key) const;
 
     // The database conninfo ("" = libpq defaults from PG* variables).

@@ -91,7 +91,9 @@ MigrationLint Walker::run()
 {
     for (const auto& error : m_script.errors) {
         m_out.errors.push_back(diagnostic(error.span.offset, error.span.line, error.span.column,
-                                          error.message, "Fix the SQL: lockwise parses it with the PostgreSQL 15 parser."));
+                                          error.message,
+                                          error.hint.empty() ? "Fix the SQL: lockwise parses it with the PostgreSQL 15 parser."
+                                                             : error.hint));
     }
     place_statements();
     for (std::size_t i = 0; i < m_script.statements.size(); ++i) {
