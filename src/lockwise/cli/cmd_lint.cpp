@@ -31,7 +31,7 @@ void add_lint_command(CLI::App& app, CommandTable& table)
         if (!options->offline && !context.database_url().empty()) {
             connection = context.connect();
         }
-        const auto lint_ctx = lint_context(connection ? &*connection : nullptr);
+        const auto lint_ctx = lint_context(connection ? &*connection : nullptr, &context.log());
         const auto results = lint::lint_migrations(catalog.migrations, lint_ctx);
         const auto output = options->json ? std::string("json") : options->output;
         lint::RenderOptions render;

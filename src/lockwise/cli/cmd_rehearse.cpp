@@ -99,7 +99,7 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
                     print("nothing to rehearse: no pending migrations\n");
                     return 0;
                 }
-                lint_and_refuse(catalog, lint_context(&connection), pending, context.log());
+                lint_and_refuse(catalog, lint_context(&connection, &context.log()), pending, context.log());
             }
             if (!options->workload.empty()) {
                 workload = load::load_workload(options->workload);

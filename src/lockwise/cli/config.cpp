@@ -35,6 +35,8 @@ std::vector<ConfigKey> make_keys()
          "opt-in: terminate sessions idle in transaction that block a step, e.g. idle-in-transaction:30s"},
         {"runner.out_of_order", "LOCKWISE_OUT_OF_ORDER", ValueType::boolean, "false", {},
          "apply a pending migration older than the newest applied one"},
+        {"runner.ignore_missing", "LOCKWISE_IGNORE_MISSING", ValueType::boolean, "false", {},
+         "go on (with a warning) when applied migrations are missing from the migrations folder"},
         {"fleet.parallel", "LOCKWISE_PARALLEL", ValueType::integer, "4", {}, "migrate --targets: databases migrated at once"},
         {"fleet.canary", "LOCKWISE_CANARY", ValueType::integer, "0", {},
          "migrate --targets: migrate this many targets first and stop unless all of them succeed"},

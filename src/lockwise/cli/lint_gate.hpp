@@ -12,8 +12,10 @@
 
 namespace lockwise::cli {
 
-// Lint context from the database (version, TimeZone, table sizes), or the offline one.
-lint::Context lint_context(pg::Connection* connection);
+// Lint context from the database (version, TimeZone, table sizes), or the offline one. It reads
+// catalogs only; if even that meets a lock (lock_timeout, 55P03) lint goes on without table
+// sizes and `log` (when given) says so.
+lint::Context lint_context(pg::Connection* connection, report::Logger* log = nullptr);
 
 // Lints every migration (earlier ones teach later ones the schema). Throws core::Error(lint_refused)
 // listing every unsuppressed error finding of a migration in `refused_versions` (all when empty).

@@ -42,6 +42,7 @@ run::RunnerOptions prepare_runner(Context& context, std::optional<catalog::Versi
     runner.lock_wait = config.duration("runner.lock_wait");
     runner.terminate_blockers = config.get("runner.terminate_blockers");
     runner.out_of_order = config.boolean("runner.out_of_order");
+    runner.ignore_missing = config.boolean("runner.ignore_missing");
     runner.stop_requested = &g_stop_requested;
     install_stop_handlers();
     return runner;

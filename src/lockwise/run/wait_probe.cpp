@@ -29,8 +29,8 @@ BlockerView view_of(const locks::Session& session)
 
 class LocksWaitProbe final : public WaitProbe {
 public:
-    LocksWaitProbe(const std::string& conninfo, const std::string& terminate_policy)
-        : m_connection(pg::Connection::connect(conninfo, "lockwise lock watch"))
+    LocksWaitProbe(const std::string& conninfo, const std::string& terminate_policy, const std::string& application_name)
+        : m_connection(pg::Connection::connect(conninfo, application_name))
     {
         if (!terminate_policy.empty()) {
             m_policy = locks::parse_terminate_policy(terminate_policy);
@@ -113,9 +113,10 @@ std::string BlockerView::describe() const
     return text;
 }
 
-std::unique_ptr<WaitProbe> make_wait_probe(const std::string& conninfo, const std::string& terminate_policy)
+std::unique_ptr<WaitProbe> make_wait_probe(const std::string& conninfo, const std::string& terminate_policy,
+                                           const std::string& application_name)
 {
-    return std::make_unique<LocksWaitProbe>(conninfo, terminate_policy);
+    return std::make_unique<LocksWaitProbe>(conninfo, terminate_policy, application_name);
 }
 
 } // namespace lockwise::run

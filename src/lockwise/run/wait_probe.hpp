@@ -46,6 +46,7 @@ public:
 };
 
 // A probe over its own connection to `conninfo`. `terminate_policy` "" = never terminate.
-std::unique_ptr<WaitProbe> make_wait_probe(const std::string& conninfo, const std::string& terminate_policy);
+std::unique_ptr<WaitProbe> make_wait_probe(const std::string& conninfo, const std::string& terminate_policy,
+                                           const std::string& application_name = "lockwise lock watch");
 
 } // namespace lockwise::run
