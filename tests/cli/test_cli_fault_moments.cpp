@@ -75,7 +75,7 @@ void write_migrations(const std::filesystem::path& dir, int leads)
                                        "    score integer NOT NULL\n"
                                        ");\n\n"
                                        "INSERT INTO leads (email, score)\n"
-                                       "SELECT 'lead' || g || '@example.com', (g * 7919) % 1000 FROM generate_series(1, {}) AS g;\n\n"
+                                       "SELECT 'lead' || g || '@example.com', (g::bigint * 7919) % 1000 FROM generate_series(1, {}) AS g;\n\n"
                                        "CREATE TABLE contacts (\n"
                                        "    id      integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
                                        "    lead_id bigint NOT NULL REFERENCES leads (id)\n"

@@ -77,7 +77,7 @@ TEST(ResumeEdit, EditingACommittedStepIsRefusedNamingIt)
     project.write("V1__a.sql", edited);
     const auto refused = project.run({"migrate"});
     EXPECT_EQ(refused.exit_code, 5) << refused.output;
-    EXPECT_TRUE(contains(refused.output, "step 1/3 (V1__a.sql:1:1) committed already, and its text changed since")) << refused.output;
+    EXPECT_TRUE(contains(refused.output, "step 1/3 (migrations/V1__a.sql:1:1) committed already, and its text changed since")) << refused.output;
     EXPECT_TRUE(contains(refused.output, "Restore those steps as they ran")) << refused.output;
     EXPECT_TRUE(contains(refused.output, "resumes at step 3")) << refused.output;
     EXPECT_EQ(project.value("SELECT count(*) FROM pg_attribute WHERE attrelid = 'a'::regclass AND attname = 'name_upper'"), "0")
@@ -107,7 +107,7 @@ TEST(MissingFiles, AFolderWithoutAppliedMigrationsFailsUnlessAccepted)
     const auto wrong = project.run({"migrate"});
     EXPECT_EQ(wrong.exit_code, 2) << wrong.output;
     EXPECT_TRUE(contains(wrong.output, "applied migrations are missing from the migrations folder")) << wrong.output;
-    EXPECT_TRUE(contains(wrong.output, "2 (V2__b.sql): applied, but its file is gone")) << wrong.output;
+    EXPECT_TRUE(contains(wrong.output, "2 (migrations/V2__b.sql): applied, but its file is gone")) << wrong.output;
     EXPECT_TRUE(contains(wrong.output, "--ignore-missing")) << wrong.output;
     EXPECT_EQ(project.value("SELECT to_regclass('c') IS NULL"), "t") << "nothing may run";
 
@@ -116,7 +116,7 @@ TEST(MissingFiles, AFolderWithoutAppliedMigrationsFailsUnlessAccepted)
     project.remove("V3__c.sql");
     const auto empty = project.run({"migrate"});
     EXPECT_NE(empty.exit_code, 0) << empty.output;
-    EXPECT_TRUE(contains(empty.output, "1 (V1__a.sql)")) << empty.output;
+    EXPECT_TRUE(contains(empty.output, "1 (migrations/V1__a.sql)")) << empty.output;
 
     // Accepted knowingly: a warning per missing version, and the pending one runs.
     project.write("V3__c.sql", "CREATE TABLE c (id int);\n");

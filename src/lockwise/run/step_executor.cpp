@@ -543,11 +543,10 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
                 if (!is_retryable(failure)) {
                     throw StepFailure(core::ExitCode::migration_failed,
                                       fmt::format("{} failed at {}: {}", migration.version.text, position, describe_error(error)),
-                                      error.fields().hint.empty()
-                                          ? "Nothing of this step remains; fix this step (or a later one) and run `lockwise "
-                                            "migrate` again: it resumes here with the edited text. Steps that already "
-                                            "committed must stay as they ran."
-                                          : error.fields().hint,
+                                      (error.fields().hint.empty() ? std::string() : error.fields().hint + " ") +
+                                          "Nothing of this step remains; fix this step (or a later one) and run `lockwise "
+                                          "migrate` again: it resumes here with the edited text. Steps that already "
+                                          "committed must stay as they ran.",
                                       position, outcome);
                 }
                 std::string blockers;
