@@ -59,6 +59,7 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
         std::string terminate_blockers;
         std::string wait_for_db;
         bool out_of_order = false;
+        bool ignore_missing = false;
         bool json = false;
         std::string direct_url; // ops: --direct-url
         FleetFlags fleet;       // ops: --targets, --parallel, --canary, --on-failure
@@ -71,6 +72,8 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
                         "e.g. idle-in-transaction:30s");
     command->add_option("--wait-for-db", options->wait_for_db, "retry the first connection with backoff for this long");
     command->add_flag("--out-of-order", options->out_of_order, "apply pending migrations older than the newest applied one");
+    command->add_flag("--ignore-missing", options->ignore_missing,
+                      "go on when applied migrations are missing from the folder (they are an error otherwise)");
     command->add_flag("--json", options->json, "print the summary as JSON on stdout");
     // ops (issue 7): a direct connection for a database behind a transaction pooler, and fleets.
     command->add_option("--direct-url", options->direct_url,
@@ -86,6 +89,9 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
         }
         if (options->out_of_order) {
             config.set_from_flag("runner.out_of_order", "true", "--out-of-order");
+        }
+        if (options->ignore_missing) {
+            config.set_from_flag("runner.ignore_missing", "true", "--ignore-missing");
         }
         // ops (issue 7): fleets run the whole runner per target (cmd_fleet.cpp).
         if (options->fleet.requested()) {
@@ -114,7 +120,7 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
             // Migrations at or below lint.since are history: they run, unchecked.
             const auto checked = versions_after_since(pending, config);
             if (!checked.empty()) {
-                lint_and_refuse(catalog, lint_context(&connection, &config), checked, context.log());
+                lint_and_refuse(catalog, lint_context(&connection, &config, &context.log()), checked, context.log());
             }
         }
         std::string conninfo = context.database_url();

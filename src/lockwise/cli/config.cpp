@@ -44,6 +44,8 @@ std::vector<ConfigKey> make_keys()
          "opt-in on top of terminate_blockers: also terminate sessions of other databases"},
         {"runner.out_of_order", "LOCKWISE_OUT_OF_ORDER", ValueType::boolean, "false", {},
          "apply a pending migration older than the newest applied one"},
+        {"runner.ignore_missing", "LOCKWISE_IGNORE_MISSING", ValueType::boolean, "false", {},
+         "go on (with a warning) when applied migrations are missing from the migrations folder"},
         {"fleet.allowed_hosts", "LOCKWISE_FLEET_ALLOWED_HOSTS", ValueType::string, "", {},
          "--targets/--targets-query: the only hosts targets may name, comma-separated (db1.internal, *.internal, "
          "/run/postgresql); empty = any"},

@@ -115,7 +115,11 @@ pg::Connection Context::connect(std::string_view application_name) const
     auto backoff = std::chrono::milliseconds(200);
     while (true) {
         try {
-            return pg::Connection::connect(database_url(), application_name);
+            auto connection = pg::Connection::connect(database_url(), application_name);
+            // Everything this connection runs is outside a step (facts, history, status): it must
+            // never queue behind a lock. Its callers degrade or fail with a message on 55P03.
+            connection.exec(fmt::format("SET lock_timeout = '{}ms'", k_inspection_lock_timeout.count()));
+            return connection;
         } catch (const pg::SqlError& error) {
             const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
             if (waited + backoff > wait_for) {

@@ -2,6 +2,7 @@
 // logger, and the helpers that load and plan migrations the same way everywhere.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,10 @@ class App;
 }
 
 namespace lockwise::cli {
+
+// lock_timeout of the sessions commands open outside any step: short, so a lock held by someone
+// else makes a check degrade or fail with a message instead of waiting silently.
+inline constexpr std::chrono::milliseconds k_inspection_lock_timeout{1000};
 
 struct GlobalFlags {
     std::optional<std::string> config_file;
@@ -43,7 +48,8 @@ public:
     const std::string& database_url() const { return m_config.database_url(); }
 
     // Connects to the database, retrying with backoff for runner.wait_for_db (--wait-for-db).
-    // Throws core::Error(connection_failed) with the password redacted.
+    // Throws core::Error(connection_failed) with the password redacted. The session runs under
+    // lock_timeout k_inspection_lock_timeout: it reads, outside any step, and never waits behind a lock.
     pg::Connection connect(std::string_view application_name = "lockwise") const;
     history::HistoryLocation history_location() const;
 

@@ -58,7 +58,7 @@ std::vector<std::string> versions_after_since(const std::vector<std::string>& ve
     return out;
 }
 
-lint::Context lint_context(pg::Connection* connection, const Config* config)
+lint::Context lint_context(pg::Connection* connection, const Config* config, report::Logger* log)
 {
     if (connection == nullptr) {
         lint::Context offline;
@@ -66,13 +66,23 @@ lint::Context lint_context(pg::Connection* connection, const Config* config)
         return offline;
     }
     std::vector<std::vector<std::string>> rows;
-    const auto result = connection->exec(std::string(lint::k_table_facts_query));
-    for (int row = 0; row < result.rows(); ++row) {
-        std::vector<std::string> values;
-        for (int column = 0; column < result.columns(); ++column) {
-            values.emplace_back(result.get(row, column));
+    try {
+        const auto result = connection->exec(std::string(lint::k_table_facts_query));
+        for (int row = 0; row < result.rows(); ++row) {
+            std::vector<std::string> values;
+            for (int column = 0; column < result.columns(); ++column) {
+                values.emplace_back(result.get(row, column));
+            }
+            rows.push_back(std::move(values));
         }
-        rows.push_back(std::move(values));
+    } catch (const pg::SqlError& error) {
+        if (error.sqlstate() != pg::sqlstate::lock_not_available) {
+            throw;
+        }
+        if (log != nullptr) {
+            log->event(report::Level::warn, "table_facts_skipped",
+                       fmt::format("table sizes not read (a lock on the catalog: {}); lint grades without them", error.what()));
+        }
     }
     std::vector<std::string> search_path;
     const auto schemas = connection->exec("SELECT unnest(current_schemas(false))");

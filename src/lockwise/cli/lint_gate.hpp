@@ -16,7 +16,9 @@ namespace lockwise::cli {
 // Lint context from the database (version, TimeZone, table sizes, the objects that exist, so
 // what a pending migration creates is new for the rest of the run), or the offline one.
 // With `config`, lint.disable, lint.severity.<rule> and lint.small_table_rows are applied too.
-lint::Context lint_context(pg::Connection* connection, const Config* config = nullptr);
+// It reads catalogs only; if even that meets a lock (lock_timeout, 55P03) lint goes on without
+// table sizes and `log` (when given) says so.
+lint::Context lint_context(pg::Connection* connection, const Config* config = nullptr, report::Logger* log = nullptr);
 
 // The versions among `versions` that lint checks: those above lint.since (all when it is unset).
 // Throws core::Error(usage), naming where it was set, when lint.since is not a version.

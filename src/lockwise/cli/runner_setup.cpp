@@ -44,6 +44,7 @@ run::RunnerOptions prepare_runner(Context& context, std::optional<catalog::Versi
     runner.terminate_superusers = config.boolean("runner.terminate_superusers");
     runner.terminate_other_databases = config.boolean("runner.terminate_other_databases");
     runner.out_of_order = config.boolean("runner.out_of_order");
+    runner.ignore_missing = config.boolean("runner.ignore_missing");
     runner.stop_requested = &g_stop_requested;
     install_stop_handlers();
     return runner;

@@ -177,6 +177,7 @@ void HistoryStore::ensure_created()
         return;
     }
     if (check_format() && exists()) {
+        add_step_checksum_column();
         m_created = true;
         return;
     }
@@ -195,6 +196,32 @@ void HistoryStore::ensure_created()
     }
     check_format();
     m_created = true;
+}
+
+void HistoryStore::add_step_checksum_column()
+{
+    // Step tables made before steps recorded their text (format 1 still: older lockwise versions
+    // name their columns and never see this one). Checked first: ALTER TABLE would lock the table.
+    const auto present = m_connection->exec_params(
+        "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'text_checksum' AND NOT attisdropped",
+        {m_location.qualified_steps()});
+    if (present.rows() == 0) {
+        m_connection->exec(fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS text_checksum text", m_location.qualified_steps()));
+    }
+}
+
+std::map<int, std::string> HistoryStore::step_checksums(std::string_view version)
+{
+    ensure_created();
+    const auto result = m_connection->exec_params(
+        fmt::format("SELECT step_index, coalesce(text_checksum, '') FROM {} WHERE version = $1 AND status <> 'failed'",
+                    m_location.qualified_steps()),
+        {std::string(version)});
+    std::map<int, std::string> checksums;
+    for (int row = 0; row < result.rows(); ++row) {
+        checksums[static_cast<int>(result.get_int(row, 0))] = std::string(result.get(row, 1));
+    }
+    return checksums;
 }
 
 void HistoryStore::create_once()
@@ -234,6 +261,7 @@ CREATE TABLE IF NOT EXISTS {steps} (
     started_at timestamptz NOT NULL,
     finished_at timestamptz NOT NULL,
     duration_ms bigint NOT NULL,
+    text_checksum text,
     PRIMARY KEY (version, step_index)
 );)",
         fmt::arg("schema", pg::quote_identifier(l.schema)), fmt::arg("meta", l.qualified_meta()),
@@ -359,12 +387,13 @@ SqlWithParams HistoryStore::step_done_sql(const StepRecord& step) const
     // One statement (a data-modifying CTE), so it can join any transaction without a savepoint.
     // steps_done only moves forward, and only for a step that did its work.
     return {fmt::format(R"(WITH step AS (
-    INSERT INTO {steps} (version, step_index, kind, status, attempts, started_at, finished_at, duration_ms)
+    INSERT INTO {steps} (version, step_index, kind, status, attempts, started_at, finished_at, duration_ms, text_checksum)
     VALUES ($1, $2::integer, $3, $4, $5::integer, clock_timestamp() - $6::bigint * interval '1 millisecond',
-            clock_timestamp(), $6::bigint)
+            clock_timestamp(), $6::bigint, NULLIF($7, ''))
     ON CONFLICT (version, step_index) DO UPDATE SET
         kind = EXCLUDED.kind, status = EXCLUDED.status, attempts = EXCLUDED.attempts,
-        started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms
+        started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,
+        text_checksum = EXCLUDED.text_checksum
     RETURNING step_index, status)
 UPDATE {history} AS h SET steps_done = CASE WHEN step.status = 'failed' THEN h.steps_done
                                            ELSE GREATEST(h.steps_done, step.step_index + 1) END
@@ -372,7 +401,7 @@ FROM step WHERE h.version = $1)",
                         fmt::arg("steps", m_location.qualified_steps()),
                         fmt::arg("history", m_location.qualified_history())),
             {step.version, std::to_string(step.step_index), step.kind, std::string(step_status_name(step.status)),
-             std::to_string(step.attempts), std::to_string(step.duration.count())}};
+             std::to_string(step.attempts), std::to_string(step.duration.count()), step.text_checksum}};
 }
 
 void HistoryStore::record_step_done(pg::Connection& connection, const StepRecord& step) const

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,7 @@ struct StepRecord {
     StepStatus status = StepStatus::succeeded;
     int attempts = 1;
     std::chrono::milliseconds duration{0};
+    std::string text_checksum;    // checksum_sql of the step's statements (plan::step_text_checksum); "" = unknown
 };
 
 // One row of the step table.
@@ -129,6 +131,9 @@ public:
     bool record_baseline_marker(const VersionParts& version, std::string_view description);
     // Repair primitives.
     void update_checksum(std::string_view version, std::string_view checksum);
+    // The text checksums of the steps of `version` that committed, by step index ("" when a step
+    // was recorded by a lockwise that did not keep them). Creates the history if needed.
+    std::map<int, std::string> step_checksums(std::string_view version);
     void delete_entry(std::string_view version);
     void clear_error(std::string_view version);
 
@@ -136,6 +141,7 @@ public:
     void in_transaction(const std::function<void()>& body);
 
 private:
+    void add_step_checksum_column();
     // Reads the format version from the meta table (nullopt when it does not exist) and refuses newer
     // ones; refuses a history schema or table another role owns first (check_owner).
     std::optional<int> check_format();

@@ -51,7 +51,7 @@ struct Finding {
 // Size of a table as the server estimates it.
 struct TableFacts {
     long long estimated_rows = -1; // pg_class.reltuples; -1 when never analyzed
-    long long total_bytes = 0;     // pg_total_relation_size
+    long long total_bytes = 0;     // relpages of the table, its TOAST table and indexes, times block_size
 };
 
 // A column's type as known from CREATE TABLE / ADD COLUMN in earlier migrations.
@@ -85,10 +85,15 @@ struct Context {
 };
 
 // The SQL the cli runs to fill Context::tables; pass its rows to context_from_rows.
-// Columns: nspname, relname, reltuples (text), total bytes (text).
+// Columns: nspname, relname, reltuples (text), total bytes (text). It reads pg_class only:
+// pg_total_relation_size would lock every table, and wait behind any ACCESS EXCLUSIVE lock on one.
 inline constexpr std::string_view k_table_facts_query =
-    "SELECT n.nspname, c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid) "
+    "SELECT n.nspname, c.relname, c.reltuples::bigint, "
+    "((c.relpages::bigint + coalesce(t.relpages, 0) + coalesce((SELECT sum(i.relpages) FROM pg_index x "
+    "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid), 0)) "
+    "* current_setting('block_size')::bigint)::bigint "
     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "LEFT JOIN pg_class t ON t.oid = c.reltoastrelid "
     "WHERE c.relkind IN ('r', 'p', 'm') "
     "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' "
     "ORDER BY n.nspname, c.relname";

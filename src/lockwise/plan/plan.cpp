@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "lockwise/catalog/checksum.hpp"
 #include "lockwise/catalog/duration.hpp"
 #include "lockwise/core/source_location.hpp"
 
@@ -101,6 +102,16 @@ std::string_view step_kind_name(StepKind kind) noexcept
     case StepKind::backfill: return "backfill";
     }
     return "group";
+}
+
+std::string step_text_checksum(const Step& step)
+{
+    // Each statement's text with its length, so moving text between statements changes the sum.
+    std::string text;
+    for (const auto& statement : step.statements) {
+        text += std::to_string(statement.text.size()) + ":" + statement.text + "\n";
+    }
+    return catalog::checksum_sql(text);
 }
 
 std::string Step::summary() const

@@ -32,6 +32,11 @@ struct Step {
     std::string summary() const;
 };
 
+// The checksum of a step's statements ("sha256:..."), recorded with the step when it commits: a
+// rerun after a failure compares it to tell an edit of unfinished steps (taken) from an edit of
+// committed ones (refused).
+std::string step_text_checksum(const Step& step);
+
 struct MigrationPlan {
     const catalog::Migration* migration = nullptr;
     std::vector<Step> steps;

@@ -14,6 +14,7 @@
 #include "lockwise/backfill/spec.hpp"
 #include "lockwise/core/source_location.hpp"
 #include "lockwise/history/versions.hpp"
+#include "lockwise/locks/session_name.hpp"
 #include "lockwise/run/retry.hpp"
 
 namespace lockwise::run {
@@ -124,6 +125,7 @@ history::StepRecord step_record(const catalog::Migration& migration, const plan:
     record.status = status;
     record.attempts = attempts;
     record.duration = duration;
+    record.text_checksum = plan::step_text_checksum(step);
     return record;
 }
 
@@ -142,15 +144,23 @@ struct StepExecutor::Attempt {
 };
 
 StepExecutor::StepExecutor(const RunnerOptions& options, report::Logger& log)
-    : m_options(options), m_log(log), m_connection(pg::Connection::connect(options.conninfo)),
-      m_probe(make_wait_probe(options.conninfo, options.terminate_blockers, options.terminate_superusers,
-                              options.terminate_other_databases)), m_random(std::random_device{}())
+    : m_options(with_run_id(options)), m_log(log),
+      m_connection(pg::Connection::connect(m_options.conninfo, locks::session_name(m_options.run_id, locks::k_role_work))),
+      m_probe(make_wait_probe(m_options.conninfo, m_options.terminate_blockers,
+                              locks::session_name(m_options.run_id, locks::k_role_watch), m_options.terminate_superusers,
+                              m_options.terminate_other_databases)),
+      m_random(std::random_device{}())
 {
 }
 
 void StepExecutor::reconnect()
 {
-    m_connection = pg::Connection::connect(m_options.conninfo);
+    m_connection = pg::Connection::connect(m_options.conninfo, locks::session_name(m_options.run_id, locks::k_role_work));
+}
+
+void StepExecutor::set_application_name(std::string_view role)
+{
+    m_connection.exec("SET application_name = " + pg::quote_literal(locks::session_name(m_options.run_id, role)));
 }
 
 void StepExecutor::rollback_quietly() noexcept
@@ -391,7 +401,10 @@ long long StepExecutor::run_backfill_step(const catalog::Migration& migration, c
     options.statement_timeout = step.policy.statement_timeout;
     options.idle_in_transaction_timeout = step.policy.idle_in_transaction_timeout;
     BackfillLog observer(m_log, fmt::format("backfill {}", spec.table));
+    // While it runs batches the work connection says so: a later run ends it as a backfill orphan.
+    set_application_name(locks::k_role_backfill);
     const auto result = backfill::run_backfill(m_connection, spec, options, observer);
+    set_application_name(locks::k_role_work);
     observer.finish(result.interrupted ? "interrupted" : "done");
     m_log.event(report::Level::info, "backfill_done",
                 fmt::format("backfill of {}: {} rows updated in {} batches, {} partitions, {} retries, {} throttle pauses{}{}",
@@ -531,9 +544,10 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
                 if (!is_retryable(failure)) {
                     throw StepFailure(core::ExitCode::migration_failed,
                                       fmt::format("{} failed at {}: {}", migration.version.text, position, describe_error(error)),
-                                      error.fields().hint.empty()
-                                          ? "Nothing of this step remains; fix the migration and run `lockwise migrate` again."
-                                          : error.fields().hint,
+                                      (error.fields().hint.empty() ? std::string() : error.fields().hint + " ") +
+                                          "Nothing of this step remains; fix this step (or a later one) and run `lockwise "
+                                          "migrate` again: it resumes here with the edited text. Steps that already "
+                                          "committed must stay as they ran.",
                                       position, outcome);
                 }
                 std::string blockers;

@@ -31,8 +31,9 @@ BlockerView view_of(const locks::Session& session)
 
 class LocksWaitProbe final : public WaitProbe {
 public:
-    LocksWaitProbe(const std::string& conninfo, const std::string& terminate_policy, bool superusers, bool other_databases)
-        : m_connection(pg::Connection::connect(conninfo, "lockwise lock watch"))
+    LocksWaitProbe(const std::string& conninfo, const std::string& terminate_policy, const std::string& application_name,
+                   bool superusers, bool other_databases)
+        : m_connection(pg::Connection::connect(conninfo, application_name))
     {
         if (!terminate_policy.empty()) {
             m_policy = locks::parse_terminate_policy(terminate_policy);
@@ -123,9 +124,11 @@ std::string BlockerView::describe() const
 }
 
 std::unique_ptr<WaitProbe> make_wait_probe(const std::string& conninfo, const std::string& terminate_policy,
-                                           bool terminate_superusers, bool terminate_other_databases)
+                                           const std::string& application_name, bool terminate_superusers,
+                                           bool terminate_other_databases)
 {
-    return std::make_unique<LocksWaitProbe>(conninfo, terminate_policy, terminate_superusers, terminate_other_databases);
+    return std::make_unique<LocksWaitProbe>(conninfo, terminate_policy, application_name, terminate_superusers,
+                                            terminate_other_databases);
 }
 
 } // namespace lockwise::run

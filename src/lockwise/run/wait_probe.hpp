@@ -50,6 +50,7 @@ public:
 // A probe over its own connection to `conninfo`. `terminate_policy` "" = never terminate;
 // superusers' and other databases' sessions only with `terminate_superusers` / `terminate_other_databases`.
 std::unique_ptr<WaitProbe> make_wait_probe(const std::string& conninfo, const std::string& terminate_policy,
+                                           const std::string& application_name = "lockwise lock watch",
                                            bool terminate_superusers = false, bool terminate_other_databases = false);
 
 } // namespace lockwise::run
