@@ -259,10 +259,14 @@ void alter_table_dependents(Statement& statement, const SchemaFacts& facts)
                 }
             }
         } else if (action.kind == Kind::attach_partition || action.kind == Kind::detach_partition) {
-            // The parent's foreign keys are cloned onto (or detached from) the partition.
+            // The parent's foreign keys are cloned onto (or detached from) the partition; detaching
+            // them takes ACCESS EXCLUSIVE on the partition even CONCURRENTLY (found by the truth test).
             for (const auto& fk : facts.foreign_keys) {
                 if (fk.table == table) {
                     add(statement, fk.referenced, LockMode::share_row_exclusive, "referenced by " + name);
+                    if (action.kind == Kind::detach_partition) {
+                        add(statement, action.name, LockMode::access_exclusive, "");
+                    }
                 }
             }
         } else if (action.subcommand == "SET GENERATED" || action.subcommand == "DROP IDENTITY") {

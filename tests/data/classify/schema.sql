@@ -76,7 +76,7 @@ CREATE DOMAIN positive_amount AS numeric CHECK (VALUE > 0);
 CREATE TRIGGER deals_touch BEFORE UPDATE ON deals FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE POLICY contacts_by_account ON contacts USING (account_id > 0);
 CREATE STATISTICS contacts_stats (dependencies) ON account_id, email FROM contacts;
-INSERT INTO accounts (name, region) VALUES ('acme', 'eu'), ('globex', 'us'), ('initech', 'us');
+INSERT INTO accounts (name, region) VALUES ('acme', 'eu'), ('globex', 'us'), ('initech', 'us'), ('umbrella', 'eu');
 INSERT INTO contacts (account_id, email) VALUES (1, 'x@acme.test'), (2, 'y@globex.test');
 INSERT INTO deals (contact_id, account_id, amount) VALUES (1, 1, 100), (2, 2, 50);
 INSERT INTO measurements VALUES (1, 1, '2024-05-01', 1.5), (2, 2, '2025-02-01', 2.5);
