@@ -10,6 +10,7 @@
 #include "lockwise/history/baseline.hpp"
 #include "lockwise/history/drift.hpp"
 #include "lockwise/history/status.hpp"
+#include "lockwise/locks/dependencies.hpp"
 #include "lockwise/pg/conninfo.hpp"
 #include "lockwise/run/pooler.hpp" // ops: --direct-url
 #include "lockwise/run/runner.hpp"
@@ -102,11 +103,14 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
             config.set_from_flag("database.direct_url", options->direct_url, "--direct-url");
         }
         const auto catalog = context.load_catalog();
-        const auto plans = context.plan_all(catalog);
+        auto plans = context.plan_all(catalog);
         // Fails fast (and waits for the database when asked) before the runner starts; lint is graded
         // with this database's version and table sizes, and refuses before anything runs.
         {
             auto connection = context.connect();
+            // Planned again with the live catalog: a DROP INDEX waits for its table's holders too.
+            const auto facts = locks::read_schema_facts(connection);
+            plans = context.plan_all(catalog, &facts);
             history::HistoryStore store(connection, context.history_location());
             const bool has_history = store.exists();
             if (!has_history) {

@@ -87,14 +87,16 @@ catalog::Catalog Context::load_catalog() const
     return loaded;
 }
 
-std::vector<plan::MigrationPlan> Context::plan_all(const catalog::Catalog& catalog) const
+std::vector<plan::MigrationPlan> Context::plan_all(const catalog::Catalog& catalog, const sql::SchemaFacts* facts) const
 {
     const auto policies = m_config.policies();
+    // Applied migrations are replayed over the live facts too: what they declare is there already.
+    auto known = facts != nullptr ? *facts : sql::SchemaFacts{};
     std::vector<plan::MigrationPlan> plans;
     std::string message;
     std::size_t error_count = 0;
     for (const auto& migration : catalog.migrations) {
-        plans.push_back(plan::plan_migration(migration, policies));
+        plans.push_back(plan::plan_migration(migration, policies, known));
         for (const auto& error : plans.back().errors) {
             message += catalog::render(error);
             ++error_count;

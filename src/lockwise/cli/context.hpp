@@ -56,7 +56,10 @@ public:
     // Loads the migrations directory; prints notes; throws core::Error(usage) with every error.
     catalog::Catalog load_catalog() const;
     // Plans every migration; throws core::Error(usage) with every parse/plan error of every file.
-    std::vector<plan::MigrationPlan> plan_all(const catalog::Catalog& catalog) const;
+    // Each migration is classified knowing what the earlier ones declare and, when given, what
+    // the live catalog says (`facts`, locks::read_schema_facts): the relations a statement locks
+    // without naming them.
+    std::vector<plan::MigrationPlan> plan_all(const catalog::Catalog& catalog, const sql::SchemaFacts* facts = nullptr) const;
 
 private:
     Config m_config;

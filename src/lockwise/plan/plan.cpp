@@ -296,4 +296,10 @@ MigrationPlan plan_migration(const catalog::Migration& migration, const PolicySe
     return plan_migration(migration, parsed, policies);
 }
 
+MigrationPlan plan_migration(const catalog::Migration& migration, const PolicySet& policies, sql::SchemaFacts& facts)
+{
+    const auto parsed = sql::parse_script(migration.text, migration.up_begin, migration.up_end, facts);
+    return plan_migration(migration, parsed, policies);
+}
+
 } // namespace lockwise::plan

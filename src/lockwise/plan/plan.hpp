@@ -8,6 +8,7 @@
 
 #include "lockwise/catalog/migration.hpp"
 #include "lockwise/plan/policy.hpp"
+#include "lockwise/sql/facts.hpp"
 #include "lockwise/sql/statement.hpp"
 
 namespace lockwise::plan {
@@ -51,5 +52,7 @@ MigrationPlan plan_migration(const catalog::Migration& migration, const sql::Par
 
 // Parses the migration's up section and plans it.
 MigrationPlan plan_migration(const catalog::Migration& migration, const PolicySet& policies);
+// The same, knowing `facts` (the live catalog's or earlier migrations'); learns what the migration declares.
+MigrationPlan plan_migration(const catalog::Migration& migration, const PolicySet& policies, sql::SchemaFacts& facts);
 
 } // namespace lockwise::plan

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -45,17 +46,24 @@ std::string describe_error(const pg::SqlError& error)
     return text;
 }
 
-std::vector<std::string> relations_of(const plan::Step& step)
+// Every relation the step locks (dependent ones too: a DROP INDEX locks the index's table),
+// grouped by the strongest mode it takes on them, so each is checked for its own conflicts.
+std::map<sql::LockMode, std::vector<std::string>> relations_of(const plan::Step& step)
 {
-    std::set<std::string> names;
+    std::map<std::string, sql::LockMode> modes;
     for (const auto& statement : step.statements) {
         for (const auto& lock : statement.locks) {
             if (!lock.created_by_statement) {
-                names.insert(lock.schema.empty() ? lock.name : lock.schema + "." + lock.name);
+                auto& mode = modes[lock.schema.empty() ? lock.name : lock.schema + "." + lock.name];
+                mode = std::max(mode, lock.mode);
             }
         }
     }
-    return {names.begin(), names.end()};
+    std::map<sql::LockMode, std::vector<std::string>> by_mode;
+    for (const auto& [name, mode] : modes) {
+        by_mode[mode].push_back(name);
+    }
+    return by_mode;
 }
 
 bool is_concurrent_index_build(const sql::Statement& statement)
@@ -258,7 +266,13 @@ bool StepExecutor::wait_for_clear_path(const plan::Step& step, Millis limit, Att
     while (since(started) < limit) {
         std::vector<BlockerView> holders;
         try {
-            holders = m_probe->conflicting_holders(relations, step.strongest_lock, m_connection.backend_pid());
+            for (const auto& [mode, names] : relations) {
+                for (auto& holder : m_probe->conflicting_holders(names, mode, m_connection.backend_pid())) {
+                    if (std::none_of(holders.begin(), holders.end(), [&](const BlockerView& seen) { return seen.pid == holder.pid; })) {
+                        holders.push_back(std::move(holder));
+                    }
+                }
+            }
         } catch (const pg::SqlError& error) {
             m_log.debug(fmt::format("lock watch query failed: {}", error.what()));
             return waited;

@@ -55,6 +55,10 @@ struct RelationLock {
     std::string name;
     LockMode mode = LockMode::none;
     bool created_by_statement = false; // the statement creates this relation (it is new and empty)
+    // Why a relation the statement does not name is locked: "table of leads_tenant_idx",
+    // "references call_log", "view over leads", "partition of events". "" for a named relation.
+    std::string reason;
+    bool only = false; // ONLY t: partitions and inheritance children are left alone
 };
 
 struct ColumnDef {
@@ -157,6 +161,13 @@ struct Statement {
     std::string enum_type;             // ALTER TYPE ... ADD VALUE: the type; CREATE TYPE AS ENUM
     std::vector<std::string> used_types; // type names referenced (casts, column types) for enum-use checks
     std::vector<std::string> notes;    // classifier remarks worth showing ("lock depends on subcommands")
+    std::string parent_schema;         // CREATE TABLE ... PARTITION OF / INHERITS: the parent
+    std::string parent_table;
+    std::optional<std::vector<std::string>> insert_columns; // INSERT (cols): the list; nullopt without one
+    bool default_values = false;       // INSERT ... DEFAULT VALUES
+    bool restart_identity = false;     // TRUNCATE ... RESTART IDENTITY
+    bool with_no_data = false;         // REFRESH MATERIALIZED VIEW ... WITH NO DATA
+    std::string statistics;            // CREATE/DROP STATISTICS: the statistics object's name
 };
 
 struct ParseError {
@@ -170,8 +181,16 @@ struct ParsedScript {
     std::vector<ParseError> errors; // every error in the script; statements is empty when non-empty
 };
 
+struct SchemaFacts;
+
 // Splits and classifies the SQL in file_text[section_begin, section_end) with
 // libpg_query (PostgreSQL 15 grammar). Spans are relative to the whole file.
+// Each statement's locks include the relations it locks without naming them, as
+// far as `facts` and the script's earlier statements tell (sql/facts.hpp); what
+// the script declares is learned into `facts`, so a caller can chain migrations.
+ParsedScript parse_script(std::string_view file_text, std::size_t section_begin, std::size_t section_end,
+                          SchemaFacts& facts);
+// The same with only what the script itself declares.
 ParsedScript parse_script(std::string_view file_text, std::size_t section_begin = 0,
                           std::size_t section_end = std::string_view::npos);
 
