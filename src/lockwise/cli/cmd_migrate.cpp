@@ -104,11 +104,13 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
             history::HistoryStore store(connection, context.history_location());
             const auto applied = store.exists() ? store.load() : std::vector<history::AppliedMigration>{};
             std::vector<std::string> pending;
-            for (const auto* migration_plan : run::pending_plans(plans, applied, parse_target(options->target))) {
+            const auto pending_migrations = run::pending_plans(plans, applied, parse_target(options->target));
+            for (const auto* migration_plan : pending_migrations) {
                 pending.push_back(migration_plan->migration->version.text);
             }
             if (!pending.empty()) {
                 lint_and_refuse(catalog, lint_context(&connection), pending, context.log());
+                refuse_unscalable_backfills(connection, pending_migrations);
             }
         }
         std::string conninfo = context.database_url();

@@ -38,6 +38,9 @@ void add_plan_command(CLI::App& app, CommandTable& table)
             const auto index = static_cast<std::size_t>(migration_plan->migration - catalog.migrations.data());
             pending_lints.push_back(&lints[index]);
         }
+        if (connection) {
+            refuse_unscalable_backfills(*connection, pending);
+        }
         if (*json) {
             print(plan_to_json(pending, pending_lints).dump(2) + "\n");
         } else {

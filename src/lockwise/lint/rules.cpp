@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "lockwise/core/source_location.hpp"
+#include "lockwise/lint/backfill_checks.hpp"
 #include "lockwise/lint/lint.hpp"
 #include "lockwise/lint/types.hpp"
 
@@ -179,6 +180,7 @@ public:
             lint_statement(m_script.statements[i]);
             remember(m_script.statements[i]);
         }
+        check_backfill_directives(m_migration, m_script, m_out.file, m_out.errors);
         apply_suppressions();
         sort_findings();
         return std::move(m_out);
