@@ -666,7 +666,7 @@ TEST(BackfillEngine, BatchThatReadsTheWholeSubqueryIsRefused)
     auto connection = pg::Connection::connect(testkit::fresh_database());
     seed(connection, {3000, 900, 100});
     auto small_batches = k_example_directive;
-    small_batches["batch"] = "50"; // 80 batches of the 4,000 leads: each would sort every call again
+    small_batches["batch"] = "10"; // 400 batches of the 4,000 leads: each would sort every call again
     auto unpushed = spec_from_sql(k_seed_guide_update, small_batches);
     ASSERT_TRUE(unpushed.has_value());
     unpushed->batch_head_text.clear();

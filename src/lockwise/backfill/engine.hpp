@@ -123,7 +123,7 @@ struct BatchScaling {
 inline constexpr double k_batch_work_limit = 4.0;
 // ... and only when the extra work is worth a refusal: below this many cost units (about as
 // many page reads) a batch's fixed overhead on a small table outweighs its share of the work.
-inline constexpr double k_batch_waste_floor = 10000.0;
+inline constexpr double k_batch_waste_floor = 100000.0;
 
 // EXPLAINs one batch and the whole statement (and times a bounded read of the widest scan
 // to turn cost into time). Read-only. nullopt when the statement can't be planned yet (its
