@@ -93,6 +93,12 @@ void Walker::lint_validate(const Statement& st, const AlterAction& action, sql::
                            const std::string& schema, const std::string& name)
 {
     const auto& place = m_places[m_index];
+    // A NOT VALID CHECK (col IS NOT NULL) added by an earlier migration is validated now.
+    if (auto* known = known_table(schema, name); known != nullptr) {
+        if (auto it = known->not_valid_not_null.find(action.name); it != known->not_valid_not_null.end()) {
+            known->not_null_checked.insert(it->second);
+        }
+    }
     for (auto& c : m_constraints) {
         if (c.name != action.name || (c.table != qualified(schema, name) && c.table != name)) {
             continue;

@@ -34,7 +34,8 @@ void Walker::lint_drop_index(const Statement& st)
     if (name.empty() && !st.locks.empty()) {
         name = qualified(st.locks.front().schema, st.locks.front().name);
     }
-    if (m_new_indexes.contains(name) || (st.index && m_new_indexes.contains(st.index->name))) {
+    if (m_new_indexes.contains(name) || (st.index && m_new_indexes.contains(st.index->name)) ||
+        m_context.created_in_run.contains(name)) {
         return;
     }
     static const std::regex head(R"(^\s*DROP\s+INDEX)", std::regex::icase);
@@ -54,7 +55,7 @@ void Walker::lint_reindex(const Statement& st)
         return;
     }
     const auto name = rel != nullptr ? qualified(rel->schema, rel->name) : "";
-    if (m_new_indexes.contains(name)) {
+    if (m_new_indexes.contains(name) || m_context.created_in_run.contains(name)) {
         return;
     }
     static const std::regex head(R"(^\s*REINDEX\s+(\([^)]*\)\s*)?(INDEX|TABLE|SCHEMA|DATABASE|SYSTEM))", std::regex::icase);

@@ -80,7 +80,10 @@ void Walker::lint_alter_table(const Statement& st)
             }
             break;
         }
-        lint_alter_cascade(st, action, table);
+        // What CASCADE drops from a table created earlier in this run was created in the run too.
+        if (!created_in_run(schema, name)) {
+            lint_alter_cascade(st, action, table);
+        }
     }
 }
 

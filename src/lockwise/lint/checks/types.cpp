@@ -72,7 +72,7 @@ void Walker::lint_enum_add_value(const Statement& st)
     if (std::regex_search(st.text, match, value_re)) {
         value = match[2].str();
     }
-    if (value.empty() || m_new_types.contains(st.enum_type)) {
+    if (value.empty() || m_new_types.contains(st.enum_type) || m_context.created_in_run.contains(st.enum_type)) {
         return; // not ADD VALUE, or the type is new in this file (its values may be used at once)
     }
     const auto& place = m_places[m_index];

@@ -92,7 +92,9 @@ MigrationLint Walker::run()
 {
     for (const auto& error : m_script.errors) {
         m_out.errors.push_back(diagnostic(error.span.offset, error.span.line, error.span.column,
-                                          error.message, "Fix the SQL: lockwise parses it with the PostgreSQL 15 parser."));
+                                          error.message,
+                                          error.hint.empty() ? "Fix the SQL: lockwise parses it with the PostgreSQL 15 parser."
+                                                             : error.hint));
     }
     place_statements();
     for (std::size_t i = 0; i < m_script.statements.size(); ++i) {
@@ -102,6 +104,9 @@ MigrationLint Walker::run()
     }
     check_backfill_directives(m_migration, m_script, m_out.file, m_out.errors);
     apply_suppressions();
+    if (!m_context.disabled_rules.empty()) {
+        std::erase_if(m_out.findings, [&](const Finding& f) { return m_context.disabled_rules.contains(f.rule_id); });
+    }
     sort_findings();
     return std::move(m_out);
 }
@@ -160,11 +165,20 @@ sql::Span Walker::locate(const Statement& statement, std::string_view needle) co
 
 bool Walker::is_new_relation(std::string_view schema, std::string_view name) const
 {
-    if (m_new.contains(qualified(schema, name))) {
+    if (m_new.contains(qualified(schema, name)) || created_in_run(schema, name)) {
         return true;
     }
     // An unqualified reference to a table created qualified (or the reverse) in this file.
     return m_new.contains(std::string(name)) && (schema.empty() || schema == "public");
+}
+
+bool Walker::created_in_run(std::string_view schema, std::string_view name) const
+{
+    const auto& created = m_context.created_in_run;
+    // An unqualified name and public.name are the same object for the usual search_path.
+    return created.contains(qualified(schema, name)) ||
+           (schema == "public" && created.contains(std::string(name))) ||
+           (schema.empty() && created.contains(qualified("public", name)));
 }
 
 std::optional<TableFacts> Walker::facts(std::string_view schema, std::string_view name) const
@@ -219,6 +233,9 @@ Finding& Walker::add_at(std::size_t statement, std::string_view rule_id, sql::Sp
     Finding f;
     f.rule_id = std::string(rule_id);
     f.severity = rule != nullptr ? rule->severity : Severity::error;
+    if (auto it = m_context.severity_overrides.find(f.rule_id); it != m_context.severity_overrides.end()) {
+        f.severity = it->second;
+    }
     f.file = m_out.file;
     f.span = span;
     f.table = std::move(table);
@@ -304,6 +321,14 @@ void Walker::lint_statement(const Statement& st)
 
 void Walker::remember(const Statement& st)
 {
+    // A new relation renamed is still new under its new name (the run's, or this file's).
+    if (const auto* rel = target(st); rel != nullptr && is_new_relation(rel->schema, rel->name)) {
+        for (const auto& action : st.actions) {
+            if (action.kind == AlterAction::Kind::rename_table) {
+                m_new.insert(qualified(rel->schema, action.name));
+            }
+        }
+    }
     for (const auto& lock : st.locks) {
         if (lock.created_by_statement) {
             m_new.insert(qualified(lock.schema, lock.name));

@@ -73,7 +73,9 @@ private:
 
     // ---- tables known to this migration (walker.cpp) ---------------------------------------------
 
+    // Created by this migration, or earlier in this run and absent from the database when it started.
     bool is_new_relation(std::string_view schema, std::string_view name) const;
+    bool created_in_run(std::string_view schema, std::string_view name) const;
     std::optional<TableFacts> facts(std::string_view schema, std::string_view name) const;
     KnownTable* known_table(std::string_view schema, std::string_view name);
     // The relation a statement is about: its first lock on a relation it did not create.
