@@ -118,13 +118,17 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
             }
             const auto applied = has_history ? store.load() : std::vector<history::AppliedMigration>{};
             std::vector<std::string> pending;
-            for (const auto* migration_plan : run::pending_plans(plans, applied, parse_target(options->target))) {
+            const auto pending_migrations = run::pending_plans(plans, applied, parse_target(options->target));
+            for (const auto* migration_plan : pending_migrations) {
                 pending.push_back(migration_plan->migration->version.text);
             }
             // Migrations at or below lint.since are history: they run, unchecked.
             const auto checked = versions_after_since(pending, config);
             if (!checked.empty()) {
                 lint_and_refuse(catalog, lint_context(&connection, &config, &context.log()), checked, context.log());
+            }
+            if (!pending.empty()) {
+                refuse_unscalable_backfills(connection, pending_migrations);
             }
         }
         std::string conninfo = context.database_url();

@@ -42,6 +42,9 @@ void add_plan_command(CLI::App& app, CommandTable& table)
             const auto index = static_cast<std::size_t>(migration_plan->migration - catalog.migrations.data());
             pending_lints.push_back(&lints[index]);
         }
+        if (connection) {
+            refuse_unscalable_backfills(*connection, pending);
+        }
         if (*json) {
             print_json(plan_to_json(pending, pending_lints));
         } else {

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 
+#include "lockwise/backfill/engine.hpp"
 #include "lockwise/core/error.hpp"
+#include "lockwise/core/source_location.hpp"
 #include "lockwise/history/baseline.hpp"
 
 namespace lockwise::cli {
@@ -133,6 +135,31 @@ std::vector<lint::MigrationLint> lint_and_refuse(const catalog::Catalog& catalog
                           "`-- lockwise:allow <rule> <reason>` on the line above the statement.");
     }
     return results;
+}
+
+void refuse_unscalable_backfills(pg::Connection& connection, const std::vector<const plan::MigrationPlan*>& pending)
+{
+    std::string refused;
+    int count = 0;
+    for (const auto* migration_plan : pending) {
+        for (const auto& step : migration_plan->steps) {
+            if (!step.backfill_spec) {
+                continue;
+            }
+            if (auto problem = backfill::batch_scaling_problem(connection, *step.backfill_spec)) {
+                if (problem->source_line.empty() && !step.statements.empty()) {
+                    problem->source_line = std::string(core::source_line(migration_plan->migration->text, problem->line));
+                }
+                refused += catalog::render(*problem);
+                ++count;
+            }
+        }
+    }
+    if (count > 0) {
+        throw core::Error(core::ExitCode::lint_refused,
+                          fmt::format("{} backfill(s) refused (backfill-batch-scans-whole); nothing was run:\n{}", count, refused),
+                          "Rewrite the UPDATE as shown so one batch reads only its own rows.");
+    }
 }
 
 void refuse_unadopted_history(pg::Connection& connection)

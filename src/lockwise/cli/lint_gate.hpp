@@ -9,6 +9,7 @@
 #include "lockwise/cli/config.hpp"
 #include "lockwise/lint/lint.hpp"
 #include "lockwise/pg/connection.hpp"
+#include "lockwise/plan/plan.hpp"
 #include "lockwise/report/logger.hpp"
 
 namespace lockwise::cli {
@@ -28,6 +29,11 @@ std::vector<std::string> versions_after_since(const std::vector<std::string>& ve
 // listing every unsuppressed error finding of a migration in `refused_versions` (all when empty).
 std::vector<lint::MigrationLint> lint_and_refuse(const catalog::Catalog& catalog, const lint::Context& context,
                                                  const std::vector<std::string>& versions_to_check, report::Logger& log);
+
+// Refuses (core::Error lint_refused, nothing run) when a pending backfill's batch would read
+// something whole each time (backfill::batch_scaling_problem), with the estimate and the
+// rewrite. Backfills on tables that don't exist yet are judged when their step runs.
+void refuse_unscalable_backfills(pg::Connection& connection, const std::vector<const plan::MigrationPlan*>& pending);
 
 // Refuses (usage) a database that another runner migrated but lockwise has no history of:
 // running would apply everything again. The error names the `lockwise baseline --from` command.

@@ -255,6 +255,13 @@ MigrationPlan plan_migration(const catalog::Migration& migration, const sql::Par
             step.kind = StepKind::backfill;
             step.policy_class = PolicyClass::backfill;
             step.backfill = *backfill;
+            // Parsed once, here: `plan`, `lint` and `migrate` see the same errors before anything runs.
+            const auto before = plan.errors.size();
+            auto spec = parse_backfill_spec(*backfill, statement, plan.errors, migration.display_path);
+            if (plan.errors.size() != before) {
+                continue;
+            }
+            step.backfill_spec = std::move(spec);
         } else {
             step.kind = StepKind::autocommit;
             step.policy_class = class_of_autocommit(statement);

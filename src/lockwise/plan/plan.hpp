@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lockwise/catalog/migration.hpp"
+#include "lockwise/plan/backfill_spec.hpp"
 #include "lockwise/plan/policy.hpp"
 #include "lockwise/sql/facts.hpp"
 #include "lockwise/sql/statement.hpp"
@@ -27,6 +28,7 @@ struct Step {
     Policy policy;
     std::vector<sql::Statement> statements;
     std::optional<catalog::Directive> backfill; // the backfill directive of a backfill step
+    std::optional<BackfillSpec> backfill_spec;  // ... parsed: set on every backfill step of an error-free plan
     sql::LockMode strongest_lock = sql::LockMode::none;
     bool explicit_transaction = false; // written as BEGIN ... COMMIT in the file
     // "ALTER TABLE leads", "CREATE INDEX CONCURRENTLY idx_x ON call_log", ...

@@ -393,11 +393,15 @@ void StepExecutor::attempt_autocommit(const catalog::Migration& migration, const
 long long StepExecutor::run_backfill_step(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore* store,
                                           StepOutcome& outcome)
 {
-    std::vector<catalog::Diagnostic> errors;
-    const auto spec = backfill::parse_backfill_spec(*step.backfill, step.statements.front(), errors, migration.display_path);
+    if (!step.backfill_spec) {
+        // plan_migration sets it on every backfill step of a plan without errors, and a plan
+        // with errors never runs: reaching this is a bug, not a bad migration.
+        throw StepFailure(core::ExitCode::internal, "backfill step without a parsed spec", "This is a bug in lockwise; please report it.",
+                          migration.display_path, outcome);
+    }
+    const auto& spec = *step.backfill_spec;
     set_session_policy(step.policy, step.policy.lock_timeout, false); // validation reads the catalog: never queue behind DDL
-    auto database_errors = errors.empty() ? backfill::validate_against_database(m_connection, spec) : std::vector<catalog::Diagnostic>{};
-    errors.insert(errors.end(), database_errors.begin(), database_errors.end());
+    const auto errors = backfill::validate_against_database(m_connection, spec);
     if (!errors.empty()) {
         std::string message;
         for (const auto& error : errors) {

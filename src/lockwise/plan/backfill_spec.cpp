@@ -1,6 +1,6 @@
 // Parse-time checks of a backfill directive: every option is validated and every
 // problem collected (mold-style), so a user fixes a migration file in one round.
-#include "lockwise/backfill/spec.hpp"
+#include "lockwise/plan/backfill_spec.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -11,8 +11,10 @@
 #include "lockwise/catalog/byte_size.hpp"
 #include "lockwise/catalog/duration.hpp"
 #include "lockwise/core/source_location.hpp"
+#include "lockwise/sql/condition.hpp"
+#include "lockwise/sql/pushdown.hpp"
 
-namespace lockwise::backfill {
+namespace lockwise::plan {
 
 namespace {
 
@@ -43,24 +45,6 @@ std::optional<double> parse_number(std::string_view text)
         return std::nullopt;
     }
     return value;
-}
-
-// The predicate must be one boolean expression: PostgreSQL's parser judges it inside
-// "SELECT 1 WHERE (...)", which also rejects a ';' smuggling in a second statement.
-std::optional<std::string> predicate_problem(std::string_view text)
-{
-    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        return "the predicate is empty";
-    }
-    const auto wrapped = "SELECT 1 WHERE (" + std::string(text) + ")";
-    const auto parsed = sql::parse_script(wrapped);
-    if (!parsed.errors.empty()) {
-        return parsed.errors.front().message;
-    }
-    if (parsed.statements.size() != 1) {
-        return "it is not a single condition";
-    }
-    return std::nullopt;
 }
 
 } // namespace
@@ -116,6 +100,14 @@ BackfillSpec parse_backfill_spec(const catalog::Directive& directive, const sql:
     spec.has_from = update.has_from;
     // With FROM, the WHERE may name the other tables, which a scan of the target alone can't see.
     spec.pending = update.has_from ? std::string() : update.where_text;
+    if (update.has_from) {
+        if (const auto pushdown = sql::push_key_set_into_join(statement.text, k_batch_key_set)) {
+            spec.pushdown_key = pushdown->target_column;
+            spec.pushdown_problem = pushdown->problem;
+            spec.batch_head_text = pushdown->head_text;
+            spec.batch_where_text = pushdown->where_text;
+        }
+    }
 
     for (const auto& [name, value] : directive.options) {
         if (!k_known_options.contains(name)) {
@@ -205,11 +197,13 @@ BackfillSpec parse_backfill_spec(const catalog::Directive& directive, const sql:
                 spec.passes = static_cast<int>(std::min(*n, 100LL));
             }
         } else if (name == "pending") {
-            if (const auto problem = predicate_problem(value)) {
-                at_directive(fmt::format("pending=\"{}\" is not a valid condition: {}", value, *problem),
-                             "Write pending as a SQL boolean condition over the UPDATE's table, in double quotes.");
+            // Emitted from its parse tree inside lockwise's own parentheses: text that closes a
+            // parenthesis it did not open ("done) OR (true") never reaches a batch.
+            if (const auto condition = sql::parse_condition(value); !condition.problem.empty()) {
+                at_directive(fmt::format("pending=\"{}\" is not one condition: {}", value, condition.problem),
+                             "Write pending as one SQL boolean condition over the UPDATE's table, in double quotes.");
             } else {
-                spec.pending = value;
+                spec.pending = condition.text;
             }
         } else if (name == "lock-timeout") {
             spec.lock_timeout = duration(false);
@@ -225,4 +219,4 @@ BackfillSpec parse_backfill_spec(const catalog::Directive& directive, const sql:
     return spec;
 }
 
-} // namespace lockwise::backfill
+} // namespace lockwise::plan
