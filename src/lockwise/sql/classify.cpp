@@ -380,6 +380,7 @@ void classify(const Json& node, Statement& statement)
         statement.notes.push_back("procedural code may take locks (and a procedure may commit) where the classifier cannot see");
     }
     collect_used_types(body, statement.used_types);
+    classify_server_features(node, statement);
     std::erase_if(statement.locks, [](const RelationLock& lock) { return lock.mode == LockMode::none; });
     for (const auto& action : statement.actions) {
         statement.work = std::max(statement.work, action.work);
