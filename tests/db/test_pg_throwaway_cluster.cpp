@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sys/stat.h>
 
+#include "lockwise/core/error.hpp"
 #include "lockwise/pg/connection.hpp"
 #include "lockwise/pg/throwaway_cluster.hpp"
 #include "support/testing.hpp"
@@ -94,4 +95,40 @@ TEST(ThrowawayCluster, RestartKeepsData)
     pg::Connection::connect(conninfo).exec("CREATE TABLE kept (id int); INSERT INTO kept VALUES (7)");
     testkit::cluster().restart();
     EXPECT_EQ(pg::Connection::connect(conninfo).exec("SELECT id FROM kept").get(0, 0), "7");
+}
+
+TEST(ThrowawayCluster, RunsTheServerVersionTheEnvironmentAsksFor)
+{
+    // LOCKWISE_TEST_PG=13..17 (docs/versions.md); unset means Debian's PostgreSQL 15.
+    const char* wanted = std::getenv("LOCKWISE_TEST_PG");
+    const int expected_major = wanted != nullptr && *wanted != '\0' ? std::atoi(wanted) : 15;
+    EXPECT_EQ(testkit::cluster().major_version(), expected_major);
+    auto connection = pg::Connection::connect(testkit::cluster().conninfo());
+    EXPECT_EQ(connection.server_version() / 10000, expected_major);
+    EXPECT_EQ(pg::server_major_version(testkit::cluster().bindir()), expected_major);
+}
+
+TEST(ThrowawayCluster, AVersionWhoseBinariesAreMissingIsRefusedWithTheInstallCommand)
+{
+    testkit::cluster(); // started first, with the environment the run was given
+    const char* given = std::getenv("LOCKWISE_TEST_PG");
+    const std::string given_version = given != nullptr ? given : "";
+    const auto cache = testkit::TempDir();
+    ::setenv("LOCKWISE_PG_CACHE", cache.path().c_str(), 1);
+    ::setenv("LOCKWISE_TEST_PG", "13", 1);
+    try {
+        pg::server_bindir_from_environment();
+        ADD_FAILURE() << "an empty cache must not resolve";
+    } catch (const core::Error& error) {
+        EXPECT_NE(std::string(error.what()).find("PostgreSQL 13 server binaries are not installed"), std::string::npos) << error.what();
+        EXPECT_NE(error.hint().find("./dev.sh pg 13"), std::string::npos) << error.hint();
+    }
+    ::setenv("LOCKWISE_TEST_PG", "12", 1);
+    EXPECT_THROW(pg::server_bindir_from_environment(), core::Error);
+    ::unsetenv("LOCKWISE_PG_CACHE");
+    if (given_version.empty()) {
+        ::unsetenv("LOCKWISE_TEST_PG");
+    } else {
+        ::setenv("LOCKWISE_TEST_PG", given_version.c_str(), 1);
+    }
 }

@@ -69,8 +69,12 @@ struct KnownTable {
 };
 
 // What lint knows beyond the SQL text. Everything is optional: without it lint is conservative.
+// The oldest PostgreSQL lockwise supports and tests (docs/versions.md); offline lint assumes
+// it for syntax that needs a newer server unless told the version.
+inline constexpr int k_oldest_supported_server = 130000;
+
 struct Context {
-    std::optional<int> server_version_num;       // e.g. 150004 (SHOW server_version_num)
+    std::optional<int> server_version_num;       // e.g. 150004 (SHOW server_version_num; or lint.server_version)
     std::optional<bool> timezone_is_utc;         // SHOW TimeZone is UTC (timestamp -> timestamptz)
     std::map<std::string, TableFacts> tables;    // key: "schema.table", and "table" for search_path tables
     long long small_table_rows = 10'000;         // below this a rewrite or scan is graded down

@@ -513,6 +513,7 @@ void classify(const Json& node, Statement& statement)
         add_sequence_calls(body, statement);
     }
     collect_used_types(body, statement.used_types);
+    classify_server_features(node, statement);
     std::erase_if(statement.locks, [](const RelationLock& lock) { return lock.mode == LockMode::none; });
     for (const auto& action : statement.actions) {
         statement.work = std::max(statement.work, action.work);

@@ -138,6 +138,12 @@ struct UpdateInfo {
     bool has_returning = false;
 };
 
+// Syntax or a setting that only some server versions accept (see needs-newer-server in lint).
+struct ServerFeature {
+    int version_num = 0;  // the first server that has it, e.g. 140000
+    std::string feature;  // "DETACH PARTITION ... CONCURRENTLY"
+};
+
 struct Statement {
     Span span;                // within the migration file
     std::string text;         // the statement's source text, without the trailing semicolon
@@ -160,6 +166,7 @@ struct Statement {
     bool is_copy_from_stdin = false;   // COPY ... FROM STDIN (its data is not SQL)
     std::string enum_type;             // ALTER TYPE ... ADD VALUE: the type; CREATE TYPE AS ENUM
     std::vector<std::string> used_types; // type names referenced (casts, column types) for enum-use checks
+    std::vector<ServerFeature> needs_server; // features newer than the oldest supported server (13)
     std::vector<std::string> notes;    // classifier remarks worth showing ("lock depends on subcommands")
     std::string parent_schema;         // CREATE TABLE ... PARTITION OF / INHERITS: the parent
     std::string parent_table;

@@ -287,6 +287,7 @@ void Walker::lint_statement(const Statement& st)
         return;
     }
     lint_concurrently_in_transaction(st);
+    lint_server_features(st);
     lint_types(st);
     if (kind_is(st, "CREATE INDEX")) {
         lint_create_index(st);
