@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 #include <fstream>
+#include <functional>
+
+#include <sys/stat.h>
 
 #include "lockwise/core/process.hpp"
 #include "lockwise/core/version.hpp"
@@ -95,6 +98,147 @@ TEST(BadInput, EmptyMigration)
 TEST(BadInput, InvalidUtf8IsReportedAtTheByte)
 {
     expect_refused(migrate_in(bad("invalid_utf8")), {}, {2, {"V1__orders.sql:1:", "UTF-8"}}, fresh_database());
+}
+
+TEST(BadInput, NulByteIsRefusedBeforeAnythingRuns)
+{
+    // PostgreSQL's parser reads a C string: this file once ran as if it ended at the NUL,
+    // was recorded as applied, and table b never existed.
+    expect_refused(migrate_in(bad("nul_byte")), {},
+                   {2, {"V1__tables.sql:1:25", "NUL byte", "UTF-16", "nothing was run"}}, fresh_database());
+}
+
+TEST(BadInput, ControlCharacterIsRefusedAndNotPrinted)
+{
+    const auto db = fresh_database();
+    expect_refused(migrate_in(bad("control_character")), {}, {2, {"V1__orders.sql:1:", "control character U+001B"}}, db);
+    const auto result = run_lockwise({"plan", "--migrations", bad("control_character").string()});
+    EXPECT_EQ(result.output.find('\x1b'), std::string::npos) << result.output;
+}
+
+TEST(BadInput, PsqlMetaCommandIsNamed)
+{
+    expect_refused(migrate_in(bad("psql_meta_command")), {},
+                   {2, {"V1__orders.sql:1:1", "psql meta-command \\set is not SQL", "ON_ERROR_STOP"}}, fresh_database());
+}
+
+// Secrets only in lockwise's environment, which /proc/self/environ would expose.
+const std::map<std::string, std::string> k_fake_secrets = {{"PGPASSWORD", "fake-pgpassword-Hq3v"},
+                                                           {"LOCKWISE_TEST_FAKE_SECRET", "fake-secret-Zq7xW2pL"}};
+
+void expect_no_fake_secret(const CliResult& result)
+{
+    for (const auto& [name, value] : k_fake_secrets) {
+        EXPECT_EQ(result.output.find(value), std::string::npos) << name << " leaked:\n" << result.output;
+    }
+}
+
+TEST(BadInput, SymlinksFifosAndDevicesAreRefusedUnread)
+{
+    const auto db = fresh_database();
+    struct Case {
+        std::string file;
+        std::function<void(const std::filesystem::path&)> make;
+        std::string says;
+    };
+    const std::vector<Case> cases = {
+        {"V99__x.sql", [](const std::filesystem::path& p) { std::filesystem::create_symlink("/proc/self/environ", p); },
+         "outside the migrations directory"},
+        {"V99__x.sql", [](const std::filesystem::path& p) { std::filesystem::create_symlink("/dev/zero", p); },
+         "outside the migrations directory"},
+        {"V99__x.sql", [](const std::filesystem::path& p) { ASSERT_EQ(::mkfifo(p.c_str(), 0600), 0); }, "FIFO"},
+    };
+    for (const auto& c : cases) {
+        TempDir dir;
+        dir.write("migrations/V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+        c.make(dir.path() / "migrations" / c.file);
+        const auto migrations = (dir.path() / "migrations").string();
+        for (const auto& command : {"lint", "plan"}) {
+            const auto result = run_lockwise({command, "--migrations", migrations, "--log-format", "plain"}, k_fake_secrets);
+            EXPECT_EQ(result.exit_code, 2) << command << ": " << result.output;
+            EXPECT_NE(result.output.find("migrations/" + c.file), std::string::npos) << result.output;
+            EXPECT_NE(result.output.find(c.says), std::string::npos) << result.output;
+            expect_no_fake_secret(result);
+        }
+        auto env = k_fake_secrets;
+        expect_refused(migrate_in(dir.path() / "migrations"), env, {2, {"migrations/" + c.file, c.says}}, db);
+    }
+}
+
+TEST(BadInput, QuotedSourceLinesAreRedacted)
+{
+    TempDir dir;
+    dir.write("migrations/V1__role.sql", "CREATE ROLE app LOGIN PASSWORD 'hunter2-fake-Kx9' VALID UNTIL;\n");
+    const auto result = run_lockwise({"plan", "--migrations", (dir.path() / "migrations").string()});
+    EXPECT_EQ(result.exit_code, 2) << result.output;
+    EXPECT_NE(result.output.find("V1__role.sql:1:"), std::string::npos) << result.output;
+    EXPECT_EQ(result.output.find("hunter2-fake-Kx9"), std::string::npos) << result.output;
+}
+
+TEST(BadInput, FileSizeCapIsConfigurable)
+{
+    const auto db = fresh_database();
+    TempDir dir;
+    dir.write("migrations/V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n" + std::string(3000, '-') + "\n");
+    expect_refused(migrate_in(dir.path() / "migrations"), {{"LOCKWISE_MAX_FILE_SIZE", "2kB"}},
+                   {2, {"V1__t.sql", "file too large", "migrations.max_file_size (2kB)"}}, db);
+    expect_refused(migrate_in(dir.path() / "migrations"), {{"LOCKWISE_MAX_FILE_SIZE", "99999999999GB"}},
+                   {2, {"LOCKWISE_MAX_FILE_SIZE", "too large: the largest size is 1048576GB"}}, db);
+    const auto plan = run_lockwise({"plan", "--migrations", (dir.path() / "migrations").string()},
+                                   {{"LOCKWISE_MAX_FILE_SIZE", "4kB"}});
+    EXPECT_EQ(plan.exit_code, 0) << plan.output;
+}
+
+TEST(BadInput, OverflowingLimitsAreRefusedNamingTheMaximum)
+{
+    const auto db = fresh_database();
+    TempDir dir;
+    dir.write("migrations/V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+    const auto migrations = (dir.path() / "migrations").string();
+    expect_refused({"migrate", "--migrations", migrations, "--terminate-blockers", "idle-in-transaction:2562047788016h"}, {},
+                   {2, {"too large: the largest is 2147483647ms"}}, db);
+    expect_refused(migrate_in(migrations), {{"LOCKWISE_LOCK_WAIT", "2562047788016h"}},
+                   {2, {"LOCKWISE_LOCK_WAIT", "too large: the largest duration is 2147483647ms"}}, db);
+    expect_refused(migrate_in(migrations), {{"LOCKWISE_DDL_LOCK_TIMEOUT", "99999999999999999999999ms"}},
+                   {2, {"LOCKWISE_DDL_LOCK_TIMEOUT", "too large"}}, db);
+    expect_refused(migrate_in(migrations), {{"LOCKWISE_PARALLEL", "99999999999999999999"}},
+                   {2, {"LOCKWISE_PARALLEL", "too large: the largest is 2147483647"}}, db);
+    TempDir directive;
+    directive.write("migrations/V1__t.sql", "-- lockwise:lock-timeout 2562047788016h\nCREATE TABLE t (id int);\n");
+    expect_refused(migrate_in(directive.path() / "migrations"), {},
+                   {2, {"V1__t.sql:1:", "too large: the largest duration is 2147483647ms"}}, db);
+}
+
+// The server must read the bytes lockwise parsed and hashed the way lockwise read them,
+// whatever the database or the environment sets.
+TEST(BadInput, SqlRunsAsItWasParsedWhateverTheSessionDefaults)
+{
+    const auto db = fresh_database();
+    const auto dbname = db.substr(db.rfind('=') + 1);
+    {
+        auto admin = pg::Connection::connect(db, "bad-input-setup");
+        admin.exec(fmt::format("ALTER DATABASE \"{}\" SET standard_conforming_strings = off", dbname));
+        admin.exec(fmt::format("DROP DATABASE IF EXISTS \"{}_latin1\"", dbname));
+        admin.exec(fmt::format("CREATE DATABASE \"{}_latin1\" ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0",
+                               dbname));
+    }
+    // With standard_conforming_strings off, 'a\' is an unterminated string to the server.
+    TempDir strings;
+    strings.write("V1__t.sql", "CREATE TABLE t (v text);\nINSERT INTO t VALUES ('a\\');\nINSERT INTO t VALUES ('b');\n");
+    const auto run = run_lockwise(migrate_in(strings.path()), {{"DATABASE_URL", db}});
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    {
+        auto check = pg::Connection::connect(db, "bad-input-check");
+        EXPECT_EQ(std::string(check.exec("SELECT string_agg(v, ',' ORDER BY v) FROM t").get(0, 0)), "a\\,b");
+    }
+    // In a LATIN1 database (and with PGCLIENTENCODING saying so), UTF-8 text is still stored as the characters written.
+    const auto latin1 = cluster().conninfo(dbname + "_latin1");
+    TempDir text;
+    text.write("V1__t.sql", "CREATE TABLE t (v text);\nINSERT INTO t VALUES ('caf\xC3\xA9');\n");
+    const auto encoded = run_lockwise(migrate_in(text.path()), {{"DATABASE_URL", latin1}, {"PGCLIENTENCODING", "LATIN1"}});
+    ASSERT_EQ(encoded.exit_code, 0) << encoded.output;
+    auto check = pg::Connection::connect(latin1, "bad-input-check");
+    EXPECT_EQ(std::string(check.exec("SELECT (v = 'caf' || chr(233))::text || ',' || length(v) FROM t").get(0, 0)), "true,4");
 }
 
 TEST(BadInput, MissingMigrationsDirectory)

@@ -102,7 +102,7 @@ TEST(CliConfig, UnknownKeysAndBadValuesAreReportedTogetherWithFileLineAndChoices
     EXPECT_NE(out.find("lockwise.toml:8:10: error: migrations.format: \"rails\" is not valid (valid: auto, native, golang-migrate"),
               std::string::npos) << out;
     EXPECT_NE(out.find("lockwise.toml:10:16: error: policy.ddl.lock_timeout: \"soon\" is not a duration"), std::string::npos) << out;
-    EXPECT_NE(out.find("lockwise.toml:12:7: error: unknown key \"databse.url\" (valid sections: database, migrations, history, runner, fleet, log, policy)"),
+    EXPECT_NE(out.find("lockwise.toml:12:7: error: unknown key \"databse.url\" (valid sections: database, migrations, history, runner, fleet, log, policy, lint)"),
               std::string::npos) << out;
     EXPECT_NE(out.find("lockwise.toml:1:8: error: unknown key \"typo\" (valid sections:"), std::string::npos) << out;
     EXPECT_NE(out.find("hint: "), std::string::npos);

@@ -77,6 +77,25 @@ TEST(CatalogDirectives, IgnoresLockwiseOutsideDirectiveComments)
     EXPECT_EQ(sql.substr(result.directives[0].offset, 11), "-- lockwise");
 }
 
+// Where PostgreSQL's scanner sees a string, a quoted identifier or a comment, a directive
+// there must not count: it would change how lockwise runs a file whose SQL says otherwise.
+TEST(CatalogDirectives, FollowsPostgresLexicalRulesWhereTheyAreSubtle)
+{
+    const std::string_view sql =
+        "/* outer /* nested */\n-- lockwise:no-transaction\n still a comment */\n"
+        "SELECT E'it\\'s\n-- lockwise:no-transaction\n';\n"
+        "SELECT 'a''\n-- lockwise:no-transaction\n';\n"
+        "SELECT $tag$ $$\n-- lockwise:no-transaction\n$$ $tag$;\n"
+        "SELECT U&'\\0041\n-- lockwise:no-transaction\n';\n"
+        "SELECT B'1010', X'ff';\n"
+        "-- lockwise:retries 2\n";
+    const auto result = scan(sql);
+    EXPECT_TRUE(result.errors.empty());
+    ASSERT_EQ(result.directives.size(), 1u);
+    EXPECT_EQ(result.directives[0].name, "retries");
+    EXPECT_EQ(result.directives[0].line, 17);
+}
+
 TEST(CatalogDirectives, RecordsOffsetsInFileOrder)
 {
     const std::string_view sql = "-- lockwise:lock-timeout 1s\nALTER TABLE t ADD c int;\n\n  -- lockwise:backfill key=id\n"

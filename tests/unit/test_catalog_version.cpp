@@ -1,6 +1,7 @@
 // Versions, format names and durations: the values every other catalog rule relies on.
 #include <gtest/gtest.h>
 
+#include "lockwise/catalog/byte_size.hpp"
 #include "lockwise/catalog/duration.hpp"
 #include "lockwise/catalog/migration.hpp"
 
@@ -91,6 +92,41 @@ TEST(CatalogDuration, ParsesTable)
     };
     for (const auto& [text, expected] : cases) {
         EXPECT_EQ(parse_duration(text), expected) << "'" << text << "'";
+    }
+}
+
+TEST(CatalogDuration, TooLargeIsRefusedNamingTheMaximum)
+{
+    EXPECT_EQ(parse_duration("2147483647ms"), 2147483647ms);
+    EXPECT_EQ(parse_duration("596h"), 596h);
+    EXPECT_EQ(parse_duration("35791min"), 35791min);
+    for (const char* text : {"2147483648ms", "597h", "35792min", "2562047788016h", "99999999999999999999999999s"}) {
+        EXPECT_FALSE(parse_duration(text).has_value()) << text;
+        EXPECT_EQ(duration_problem(text), "too large: the largest duration is 2147483647ms (about 24 days, PostgreSQL's "
+                                          "largest timeout)")
+            << text;
+    }
+    EXPECT_EQ(duration_problem("5m"), "not a duration");
+    EXPECT_EQ(duration_problem("99999999999999999999999m"), "not a duration");
+}
+
+TEST(CatalogByteSize, ParsesUnitsAndRefusesOverflow)
+{
+    EXPECT_EQ(parse_byte_size("0"), 0);
+    EXPECT_EQ(parse_byte_size("512B"), 512);
+    EXPECT_EQ(parse_byte_size("16kB"), 16 * 1024);
+    EXPECT_EQ(parse_byte_size("16KB"), 16 * 1024);
+    EXPECT_EQ(parse_byte_size("16MB"), 16 * 1024 * 1024);
+    EXPECT_EQ(parse_byte_size("2GB"), 2LL * 1024 * 1024 * 1024);
+    EXPECT_EQ(parse_byte_size("1048576GB"), 1LL << 50);
+    for (const char* bad : {"", "MB", "1.5MB", "-1MB", "16 MB", "16mb", "16TB"}) {
+        EXPECT_FALSE(parse_byte_size(bad).has_value()) << bad;
+        EXPECT_EQ(byte_size_problem(bad), "not a size") << bad;
+    }
+    // 999999999999999GB once wrapped around to a small or negative number.
+    for (const char* large : {"1048577GB", "999999999999999GB", "9223372036854775807", "99999999999999999999999"}) {
+        EXPECT_FALSE(parse_byte_size(large).has_value()) << large;
+        EXPECT_EQ(byte_size_problem(large), "too large: the largest size is 1048576GB (1 PiB)") << large;
     }
 }
 

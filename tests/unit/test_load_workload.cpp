@@ -118,6 +118,14 @@ TEST(LoadWorkload, ErrorsCarryPositionAndHintAndAreAllReported)
     }
 }
 
+TEST(LoadWorkload, SleepPastTheMaximumIsAnErrorNotAWrappedNumber)
+{
+    const auto errors = parse_errors("-- transaction a\n\\sleep 99999999999999 s\nSELECT 1;\n");
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_EQ(errors[0].line, 2);
+    EXPECT_NE(errors[0].message.find("too large: the largest is 2147483647ms"), std::string::npos) << errors[0].message;
+}
+
 TEST(LoadWorkload, VariablesAreScopedToTheirTransaction)
 {
     const auto errors = parse_errors("-- transaction a\n\\set x random(1, 10)\nSELECT :x;\n"

@@ -55,6 +55,30 @@ TEST(LocksTerminate, ParsesPolicies)
     }
 }
 
+TEST(LocksTerminate, OverflowingDurationsAreRefusedNamingTheMaximum)
+{
+    // 2562047788016h * 3600000 wraps a 64-bit count to a negative number, which once passed the
+    // zero check and would have terminated every idle-in-transaction blocker at once.
+    for (const char* bad : {"idle-in-transaction:2562047788016h", "idle-in-transaction:99999999999999999999999ms",
+                            "idle-in-transaction:597h", "idle-in-transaction:2147483648ms",
+                            "idle-in-transaction:596h31m24s"}) {
+        try {
+            (void)parse_terminate_policy(bad);
+            ADD_FAILURE() << "accepted \"" << bad << "\"";
+        } catch (const core::Error& error) {
+            EXPECT_NE(std::string(error.what()).find("too large: the largest is 2147483647ms"), std::string::npos)
+                << error.what();
+        }
+    }
+    EXPECT_EQ(parse_terminate_policy("idle-in-transaction:2147483647ms").min_idle, 2147483647ms);
+    EXPECT_EQ(parse_terminate_policy("idle-in-transaction:596h31m23s647ms").min_idle, 2147483647ms);
+    bool too_large = false;
+    EXPECT_FALSE(parse_duration("9223372036854775807h", too_large).has_value());
+    EXPECT_TRUE(too_large);
+    EXPECT_FALSE(parse_duration("1h1x", too_large).has_value());
+    EXPECT_FALSE(too_large);
+}
+
 namespace {
 
 Blocker blocker(std::string state, std::optional<Millis> state_age, std::string backend_type = "client backend")

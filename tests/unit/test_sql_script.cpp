@@ -174,3 +174,39 @@ TEST(SqlScript, MisspelledFirstWordAndUnterminatedStringAreBothReported)
 }
 
 } // namespace
+
+namespace {
+
+TEST(SqlScript, PsqlMetaCommandsAreNamedAsNotSql)
+{
+    struct Case {
+        std::string text;
+        Position at;
+        std::string message;
+        std::string hint_part;
+    };
+    const std::vector<Case> cases = {
+        {"\\set ON_ERROR_STOP on\nCREATE TABLE a (id int);\n", {1, 1}, "psql meta-command \\set is not SQL", "ON_ERROR_STOP"},
+        {"CREATE TABLE a (id int);\n\\i other.sql\n", {2, 1}, "psql meta-command \\i is not SQL", "included file"},
+        {"CREATE TABLE a (id int);\n  \\connect app\nSELECT 1;\n", {2, 3}, "psql meta-command \\connect is not SQL",
+         "--database-url"},
+        {"-- setup\n\\timing\nSELECT 1;\n", {2, 1}, "psql meta-command \\timing is not SQL", "Remove the line"},
+        {"SELECT 1; \\gset\n", {1, 11}, "psql meta-command \\gset is not SQL", "psql's own"},
+    };
+    for (const auto& c : cases) {
+        const auto script = sql::parse_script(c.text);
+        ASSERT_EQ(script.errors.size(), 1U) << c.text;
+        EXPECT_EQ(script.errors[0].message, c.message) << c.text;
+        expect_at(script.errors[0].span, c.at, c.text);
+        EXPECT_NE(script.errors[0].hint.find(c.hint_part), std::string::npos) << script.errors[0].hint;
+        EXPECT_TRUE(script.statements.empty());
+    }
+    // A backslash inside a statement is PostgreSQL's own syntax error, not a meta-command.
+    const auto inside = sql::parse_script("SELECT 1 \\ 2;\n");
+    ASSERT_EQ(inside.errors.size(), 1U);
+    EXPECT_EQ(inside.errors[0].message.find("psql"), std::string::npos) << inside.errors[0].message;
+    // A backslash in a string is data.
+    EXPECT_TRUE(sql::parse_script("SELECT '\\set x';\n").errors.empty());
+}
+
+} // namespace

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <set>
 
+#include "lockwise/catalog/byte_size.hpp"
 #include "lockwise/catalog/duration.hpp"
 #include "lockwise/core/source_location.hpp"
 
@@ -71,31 +72,7 @@ std::optional<Millis> parse_backfill_duration(std::string_view text)
 
 std::optional<long long> parse_byte_size(std::string_view text)
 {
-    std::size_t digits = 0;
-    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
-        ++digits;
-    }
-    if (digits == 0 || digits > 15) {
-        return std::nullopt;
-    }
-    const auto number = parse_integer(text.substr(0, digits));
-    const auto unit = text.substr(digits);
-    if (!number) {
-        return std::nullopt;
-    }
-    if (unit.empty() || unit == "B") {
-        return *number;
-    }
-    if (unit == "kB" || unit == "KB") {
-        return *number * 1024;
-    }
-    if (unit == "MB") {
-        return *number * 1024 * 1024;
-    }
-    if (unit == "GB") {
-        return *number * 1024 * 1024 * 1024;
-    }
-    return std::nullopt;
+    return catalog::parse_byte_size(text);
 }
 
 BackfillSpec parse_backfill_spec(const catalog::Directive& directive, const sql::Statement& statement,
@@ -159,7 +136,9 @@ BackfillSpec parse_backfill_spec(const catalog::Directive& directive, const sql:
         const auto duration = [&](bool allow_zero) -> std::optional<Millis> {
             const auto parsed = parse_backfill_duration(value);
             if (!parsed || (!allow_zero && parsed->count() == 0)) {
-                at_directive(fmt::format("{}={} is not a valid duration", name, value),
+                const auto problem = catalog::duration_problem(value);
+                at_directive(problem.starts_with("too large") ? fmt::format("{}={} is {}", name, value, problem)
+                                                              : fmt::format("{}={} is not a valid duration", name, value),
                              fmt::format("Write a duration as {}.", k_duration_syntax));
                 return std::nullopt;
             }
@@ -213,7 +192,12 @@ BackfillSpec parse_backfill_spec(const catalog::Directive& directive, const sql:
             } else if (const auto bytes = parse_byte_size(value); bytes && *bytes > 0) {
                 spec.max_lag_bytes = *bytes;
             } else {
-                at_directive(fmt::format("max-lag={} is neither a duration nor a size", value),
+                const auto too_large = catalog::duration_problem(value).starts_with("too large")
+                                           ? catalog::duration_problem(value)
+                                           : catalog::byte_size_problem(value);
+                at_directive(too_large.starts_with("too large")
+                                 ? fmt::format("max-lag={} is {}", value, too_large)
+                                 : fmt::format("max-lag={} is neither a duration nor a size", value),
                              fmt::format("Write max-lag as {}, or as a WAL size such as 16MB.", k_duration_syntax));
             }
         } else if (name == "passes") {

@@ -2,9 +2,7 @@
 // lets that format's reader find the migrations, then does what is the same for every
 // format: directives, checksums, empty-migration and duplicate-version checks, order.
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <system_error>
 
 #include "lockwise/catalog/checksum.hpp"
@@ -20,9 +18,21 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The migrations directory's own name, used as the root of display paths.
+// The root of display paths: the migrations directory relative to the current directory when it
+// is below it (so `-m db/migrations` shows db/migrations/V1__x.sql, a path an editor or a GitHub
+// annotation resolves), else the directory's own name.
 std::string display_root(const fs::path& directory)
 {
+    std::error_code cwd_error;
+    std::error_code dir_error;
+    const auto cwd = fs::weakly_canonical(fs::current_path(cwd_error), cwd_error);
+    const auto absolute_dir = fs::weakly_canonical(fs::absolute(directory), dir_error);
+    if (!cwd_error && !dir_error) {
+        const auto relative = absolute_dir.lexically_relative(cwd);
+        if (!relative.empty() && relative != "." && *relative.begin() != "..") {
+            return relative.generic_string();
+        }
+    }
     auto normal = directory.lexically_normal();
     if (!normal.has_filename() && normal.has_parent_path() && normal != normal.root_path()) {
         normal = normal.parent_path(); // "migrations/" -> "migrations"
@@ -62,16 +72,8 @@ bool list_directory(const fs::path& directory, const std::string& root, std::vec
     return true;
 }
 
-std::string read_raw(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return std::move(buffer).str();
-}
-
 // The formats that files of the listing give evidence for, each with its first example.
-std::map<Format, std::string> detect_formats(const std::vector<DirectoryEntry>& entries, const Reading& reading)
+std::map<Format, std::string> detect_formats(const std::vector<DirectoryEntry>& entries, Reading& reading)
 {
     // Native: ^([VU][0-9].*|[VUR].*__.*)\.sql$
     const auto is_native = [](std::string_view name) {
@@ -100,7 +102,7 @@ std::map<Format, std::string> detect_formats(const std::vector<DirectoryEntry>& 
         } else if (match_numbered(entry.name, ".go")) {
             evidence(Format::goose, entry);
         } else if (leading_digits(entry.name) > 0 && ends_with(entry.name, ".sql")) {
-            const auto text = read_raw(entry.path);
+            const auto text = reading.read_bytes(entry.path, reading.display(entry.relative)).value_or("");
             if (has_goose_marker(text)) {
                 evidence(Format::goose, entry);
             } else if (has_dbmate_marker(text)) {
@@ -148,6 +150,14 @@ void finish_migration(Migration& migration, Catalog& catalog)
 
 Catalog load_catalog(const std::filesystem::path& directory, std::optional<Format> forced)
 {
+    LoadOptions options;
+    options.format = forced;
+    return load_catalog(directory, options);
+}
+
+Catalog load_catalog(const std::filesystem::path& directory, const LoadOptions& options)
+{
+    const auto& forced = options.format;
     Catalog catalog;
     catalog.directory = directory;
     const auto root = display_root(directory);
@@ -167,7 +177,13 @@ Catalog load_catalog(const std::filesystem::path& directory, std::optional<Forma
     if (!list_directory(directory, root, entries, catalog.errors)) {
         return catalog;
     }
-    Reading reading(catalog, std::move(entries), root);
+    const auto real_root = fs::canonical(directory, error);
+    if (error) {
+        catalog.errors.push_back(file_diagnostic(root, "cannot resolve the migrations directory: " + error.message(),
+                                                 "Check that lockwise may read the directory."));
+        return catalog;
+    }
+    Reading reading(catalog, std::move(entries), root, real_root, options.max_file_bytes);
     if (forced) {
         catalog.format = *forced;
     } else {

@@ -244,7 +244,10 @@ private:
                 return false;
             }
             if (!(off_allowed && word->value == "off") && !parse_duration(word->value)) {
-                error(word->offset, "invalid duration '" + word->value + "'",
+                const auto problem = duration_problem(word->value);
+                error(word->offset,
+                      problem.starts_with("too large") ? "duration '" + word->value + "' is " + problem
+                                                       : "invalid duration '" + word->value + "'",
                       "A duration is " + std::string(k_duration_syntax) + (off_allowed ? ", or 'off'." : "."));
                 return false;
             }

@@ -79,9 +79,18 @@ struct Catalog {
     std::vector<Diagnostic> errors;     // every problem found; migrations must not be used when non-empty
 };
 
-// Reads `directory`. The format is detected from the files unless `forced`.
+inline constexpr long long k_default_max_file_bytes = 16LL * 1024 * 1024;
+
+struct LoadOptions {
+    std::optional<Format> format;                        // nullopt: detected from the files
+    long long max_file_bytes = k_default_max_file_bytes; // migrations.max_file_size
+};
+
+// Reads `directory`. The format is detected from the files unless `forced`. Only regular
+// files that resolve inside `directory` are read (symlinks between its files are fine).
 // Never throws for bad input: every problem is collected in `errors`.
 Catalog load_catalog(const std::filesystem::path& directory, std::optional<Format> forced = std::nullopt);
+Catalog load_catalog(const std::filesystem::path& directory, const LoadOptions& options);
 
 // "file:line:col: error: message", the source line with a caret, and the hint.
 std::string render(const Diagnostic& diagnostic, std::string_view severity = "error");

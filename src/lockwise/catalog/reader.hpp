@@ -37,7 +37,9 @@ std::string description_from(std::string_view name);
 // The state of one load_catalog call, handed to the reader of the chosen format.
 class Reading {
 public:
-    Reading(Catalog& catalog, std::vector<DirectoryEntry> entries, std::string display_root);
+    // `real_root`: the migrations directory with every symlink resolved (files must resolve below it).
+    Reading(Catalog& catalog, std::vector<DirectoryEntry> entries, std::string display_root,
+            std::filesystem::path real_root, long long max_file_bytes);
 
     const std::vector<DirectoryEntry>& entries() const noexcept { return m_entries; }
     // "migrations/V1__init.sql" for "V1__init.sql".
@@ -45,9 +47,12 @@ public:
     const DirectoryEntry* find(const std::filesystem::path& relative) const noexcept;
 
     // The file's text with a BOM removed; nullopt (after recording an error) when it
-    // cannot be read or is not valid UTF-8.
+    // cannot be read, is no regular file inside the migrations directory, is too large, is
+    // not valid UTF-8 or holds a control character (a NUL ends the text PostgreSQL parses).
     std::optional<std::string> read_text(const DirectoryEntry& entry);
     std::optional<std::string> read_text(const std::filesystem::path& path, const std::string& display);
+    // The file's bytes as they are, under the same file checks as read_text (format detection).
+    std::optional<std::string> read_bytes(const std::filesystem::path& path, const std::string& display);
 
     void error(Diagnostic diagnostic) { m_catalog.errors.push_back(std::move(diagnostic)); }
     void note(Diagnostic diagnostic) { m_catalog.notes.push_back(std::move(diagnostic)); }
@@ -63,6 +68,9 @@ private:
     Catalog& m_catalog;
     std::vector<DirectoryEntry> m_entries;
     std::string m_display_root;
+    std::filesystem::path m_real_root;
+    long long m_max_file_bytes;
+    std::vector<std::string> m_refused; // files already reported: detection and the reader may both read one
 };
 
 // The readers, one per format (each in <format>_format.cpp).

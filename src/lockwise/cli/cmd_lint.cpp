@@ -1,10 +1,14 @@
 // `lockwise lint`: every finding of every migration file, in one run.
+#include <algorithm>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "lockwise/cli/commands.hpp"
 #include "lockwise/cli/lint_gate.hpp"
 #include "lockwise/core/error.hpp"
+#include "lockwise/history/store.hpp"
+#include "lockwise/run/runner.hpp"
 
 namespace lockwise::cli {
 
@@ -16,6 +20,7 @@ void add_lint_command(CLI::App& app, CommandTable& table)
         bool json = false;
         bool offline = false;
         bool show_suppressed = false;
+        std::string since;
     };
     auto options = std::make_shared<Options>();
     command->add_option("--output", options->output, "human, json or github (workflow annotations)")
@@ -23,16 +28,52 @@ void add_lint_command(CLI::App& app, CommandTable& table)
     command->add_flag("--json", options->json, "same as --output json");
     command->add_flag("--offline", options->offline, "do not connect even when a database is configured");
     command->add_flag("--show-suppressed", options->show_suppressed, "also show findings suppressed with lockwise:allow");
-    command->footer("With a database (--database-url, DATABASE_URL) findings are graded by the server version and each\n"
-                    "table's size. Exit status 6 when an error-level finding is not suppressed.");
+    command->add_option("--since", options->since, "check only migrations above this version (lint.since for one run)");
+    command->footer("With a database (--database-url, DATABASE_URL) only the migrations pending there are checked, graded by\n"
+                    "the server version and each table's size; what a pending migration creates is new for the later ones.\n"
+                    "Exit status 6 when an error-level finding is not suppressed.");
     table[command] = [options](Context& context) {
+        if (!options->since.empty()) {
+            context.config().set_from_flag("lint.since", options->since, "--since");
+        }
         const auto catalog = context.load_catalog();
         std::optional<pg::Connection> connection;
         if (!options->offline && !context.database_url().empty()) {
             connection = context.connect();
         }
-        const auto lint_ctx = lint_context(connection ? &*connection : nullptr);
-        const auto results = lint::lint_migrations(catalog.migrations, lint_ctx);
+        const auto lint_ctx = lint_context(connection ? &*connection : nullptr, &context.config());
+        const auto all_results = lint::lint_migrations(catalog.migrations, lint_ctx);
+        // With a database, only what is pending there is checked, as `plan` and `migrate` do:
+        // applied migrations are history, and a CI lint step must not fail on them forever.
+        std::vector<std::size_t> checked;
+        if (connection) {
+            history::HistoryStore store(*connection, context.history_location());
+            const auto applied = store.exists() ? store.load() : std::vector<history::AppliedMigration>{};
+            const auto plans = context.plan_all(catalog);
+            for (const auto* migration_plan : run::pending_plans(plans, applied, std::nullopt)) {
+                checked.push_back(static_cast<std::size_t>(migration_plan->migration - catalog.migrations.data()));
+            }
+            std::sort(checked.begin(), checked.end());
+        } else {
+            for (std::size_t i = 0; i < all_results.size(); ++i) {
+                checked.push_back(i);
+            }
+        }
+        // Migrations at or below lint.since are history (they still teach later ones the schema).
+        std::vector<std::string> versions;
+        for (const auto index : checked) {
+            versions.push_back(catalog.migrations[index].version.text);
+        }
+        const auto after_since = versions_after_since(versions, context.config());
+        std::erase_if(checked, [&](std::size_t index) {
+            return std::find(after_since.begin(), after_since.end(), catalog.migrations[index].version.text) == after_since.end();
+        });
+        std::vector<lint::MigrationLint> results;
+        std::vector<const catalog::Migration*> migrations;
+        for (const auto index : checked) {
+            results.push_back(all_results[index]);
+            migrations.push_back(&catalog.migrations[index]);
+        }
         const auto output = options->json ? std::string("json") : options->output;
         lint::RenderOptions render;
         render.show_suppressed = options->show_suppressed;
@@ -50,7 +91,7 @@ void add_lint_command(CLI::App& app, CommandTable& table)
             } else if (output == "github") {
                 text += lint::render_github(results[i], render);
             } else {
-                text += lint::render_human(results[i], catalog.migrations[i].text, render);
+                text += lint::render_human(results[i], migrations[i]->text, render);
             }
         }
         if (output == "json") {

@@ -102,13 +102,19 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
         {
             auto connection = context.connect();
             history::HistoryStore store(connection, context.history_location());
-            const auto applied = store.exists() ? store.load() : std::vector<history::AppliedMigration>{};
+            const bool has_history = store.exists();
+            if (!has_history) {
+                refuse_unadopted_history(connection);
+            }
+            const auto applied = has_history ? store.load() : std::vector<history::AppliedMigration>{};
             std::vector<std::string> pending;
             for (const auto* migration_plan : run::pending_plans(plans, applied, parse_target(options->target))) {
                 pending.push_back(migration_plan->migration->version.text);
             }
-            if (!pending.empty()) {
-                lint_and_refuse(catalog, lint_context(&connection), pending, context.log());
+            // Migrations at or below lint.since are history: they run, unchecked.
+            const auto checked = versions_after_since(pending, config);
+            if (!checked.empty()) {
+                lint_and_refuse(catalog, lint_context(&connection, &config), checked, context.log());
             }
         }
         std::string conninfo = context.database_url();
@@ -250,6 +256,18 @@ void add_baseline_command(CLI::App& app, CommandTable& table)
             out += fmt::format("note: {}\n", note);
         }
         out += fmt::format("{} migration(s) recorded\n", report.recorded.size());
+        // The baselined migrations are history: say how to stop linting them offline too.
+        std::optional<catalog::Version> newest;
+        for (const auto& text : report.recorded) {
+            const auto version = catalog::Version::parse(text);
+            if (version && (!newest || *version > *newest)) {
+                newest = version;
+            }
+        }
+        if (newest) {
+            out += fmt::format("to lint only newer migrations without a database too, add to lockwise.toml:\n[lint]\nsince = \"{}\"\n",
+                               newest->text);
+        }
         print(out);
         return 0;
     };

@@ -32,7 +32,7 @@ void add_plan_command(CLI::App& app, CommandTable& table)
             }
         }
         // Findings are shown beside the statements they are about.
-        const auto lints = lint::lint_migrations(catalog.migrations, lint_context(connection ? &*connection : nullptr));
+        const auto lints = lint::lint_migrations(catalog.migrations, lint_context(connection ? &*connection : nullptr, &context.config()));
         std::vector<const lint::MigrationLint*> pending_lints;
         for (const auto* migration_plan : pending) {
             const auto index = static_cast<std::size_t>(migration_plan->migration - catalog.migrations.data());

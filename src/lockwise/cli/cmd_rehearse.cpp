@@ -99,7 +99,9 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
                     print("nothing to rehearse: no pending migrations\n");
                     return 0;
                 }
-                lint_and_refuse(catalog, lint_context(&connection), pending, context.log());
+                if (const auto checked = versions_after_since(pending, context.config()); !checked.empty()) {
+                    lint_and_refuse(catalog, lint_context(&connection, &context.config()), checked, context.log());
+                }
             }
             if (!options->workload.empty()) {
                 workload = load::load_workload(options->workload);

@@ -8,8 +8,11 @@
 #include <fmt/ranges.h>
 #include <toml++/toml.h>
 
+#include "lockwise/catalog/byte_size.hpp"
 #include "lockwise/catalog/duration.hpp"
+#include "lockwise/core/checked.hpp"
 #include "lockwise/core/error.hpp"
+#include "lockwise/lint/lint.hpp"
 #include "lockwise/pg/conninfo.hpp"
 
 namespace lockwise::cli {
@@ -23,6 +26,8 @@ std::vector<ConfigKey> make_keys()
         {"database.direct_url", "LOCKWISE_DIRECT_URL", ValueType::secret_url, "", {},
          "connection that bypasses a transaction pooler (PgBouncer); when set, migrate runs everything over it"},
         {"migrations.dir", "LOCKWISE_MIGRATIONS", ValueType::string, "migrations", {}, "directory of migration files"},
+        {"migrations.max_file_size", "LOCKWISE_MAX_FILE_SIZE", ValueType::byte_size, "16MB", {},
+         "largest migration file lockwise reads; a bigger file is an error"},
         {"migrations.format", "LOCKWISE_FORMAT", ValueType::choice, "auto",
          {"auto", "native", "golang-migrate", "dbmate", "goose", "diesel"}, "migration file format"},
         {"history.schema", "LOCKWISE_HISTORY_SCHEMA", ValueType::string, "lockwise", {}, "schema of the history tables"},
@@ -69,6 +74,21 @@ std::vector<ConfigKey> make_keys()
             "total time a step may spend retrying lock failures");
         add("max_queued_sessions", ValueType::integer, std::to_string(policy.max_queued_sessions),
             "cancel an attempt once this many application sessions queue behind it (0 = never)");
+    }
+    // lint (issue 13): project-wide lint settings, and one severity key per rule.
+    keys.push_back({"lint.since", "LOCKWISE_LINT_SINCE", ValueType::string, "", {},
+                    "migrations at or below this version are history: lint and migrate's gate do not check them"});
+    keys.push_back({"lint.disable", "LOCKWISE_LINT_DISABLE", ValueType::rule_list, "", {},
+                    "lint rules never reported (TOML array, or ids separated by commas)"});
+    keys.push_back({"lint.small_table_rows", "LOCKWISE_LINT_SMALL_TABLE_ROWS", ValueType::integer, "10000", {},
+                    "with a database, size-sensitive findings on tables with fewer estimated rows are graded down to info"});
+    for (const auto& rule : lint::rules()) {
+        std::string env(rule.id);
+        std::replace(env.begin(), env.end(), '-', '_');
+        std::transform(env.begin(), env.end(), env.begin(), [](unsigned char c) { return std::toupper(c); });
+        keys.push_back({fmt::format("lint.severity.{}", rule.id), "LOCKWISE_LINT_SEVERITY_" + env, ValueType::choice, "default",
+                        {"default", "error", "warning", "info"},
+                        fmt::format("severity of {} (default: {})", rule.id, lint::severity_name(rule.severity))});
     }
     return keys;
 }
@@ -119,13 +139,39 @@ void flatten(const toml::table& table, const std::string& prefix, const std::str
             out.emplace_back(key, std::to_string(number->get()), where);
         } else if (const auto* flag = node.as_boolean()) {
             out.emplace_back(key, flag->get() ? "true" : "false", where);
+        } else if (const auto* array = node.as_array(); array != nullptr && (array->empty() || array->is_homogeneous<std::string>())) {
+            std::vector<std::string> items;
+            for (const auto& item : *array) {
+                items.push_back(item.as_string()->get());
+            }
+            out.emplace_back(key, fmt::format("{}", fmt::join(items, ",")), where);
         } else {
-            errors.push_back(fmt::format("{}: error: \"{}\" must be a string, integer or boolean", where, key));
+            errors.push_back(fmt::format("{}: error: \"{}\" must be a string, integer, boolean or array of strings", where, key));
         }
     }
 }
 
 } // namespace
+
+std::vector<std::string> split_rule_list(const std::string& value)
+{
+    std::vector<std::string> ids;
+    std::size_t begin = 0;
+    while (begin <= value.size()) {
+        auto end = value.find(',', begin);
+        if (end == std::string::npos) {
+            end = value.size();
+        }
+        auto id = value.substr(begin, end - begin);
+        id.erase(0, id.find_first_not_of(" \t"));
+        id.erase(id.find_last_not_of(" \t") + 1);
+        if (!id.empty()) {
+            ids.push_back(std::move(id));
+        }
+        begin = end + 1;
+    }
+    return ids;
+}
 
 const std::vector<ConfigKey>& config_keys()
 {
@@ -138,12 +184,24 @@ std::string validate_value(const ConfigKey& key, const std::string& value)
     switch (key.type) {
     case ValueType::duration:
         if (!catalog::parse_duration(value) && value != "off" && value != "0") {
-            return fmt::format("\"{}\" is not a duration (write e.g. 250ms, 5s, 2min, off)", value);
+            const auto problem = catalog::duration_problem(value);
+            return problem.starts_with("too large") ? fmt::format("\"{}\" is {}", value, problem)
+                                                    : fmt::format("\"{}\" is not a duration (write e.g. 250ms, 5s, 2min, off)", value);
+        }
+        break;
+    case ValueType::byte_size:
+        if (!catalog::parse_byte_size(value) || *catalog::parse_byte_size(value) == 0) {
+            const auto problem = catalog::byte_size_problem(value);
+            return problem.starts_with("too large") ? fmt::format("\"{}\" is {}", value, problem)
+                                                    : fmt::format("\"{}\" is not a size greater than zero (write e.g. 512kB, 16MB, 1GB)", value);
         }
         break;
     case ValueType::integer:
         if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos) {
             return fmt::format("\"{}\" is not a non-negative whole number", value);
+        }
+        if (!core::leading_number(value, core::k_max_count)) {
+            return fmt::format("\"{}\" is too large: the largest is {}", value, core::k_max_count);
         }
         break;
     case ValueType::boolean:
@@ -160,6 +218,22 @@ std::string validate_value(const ConfigKey& key, const std::string& value)
         std::string error;
         if (!pg::conninfo_is_valid(value, error)) {
             return fmt::format("invalid connection string: {}", pg::scrub_secrets(error, value));
+        }
+        break;
+    }
+    case ValueType::rule_list: {
+        std::vector<std::string> unknown;
+        for (const auto& id : split_rule_list(value)) {
+            if (lint::find_rule(id) == nullptr) {
+                unknown.push_back(id);
+            }
+        }
+        if (!unknown.empty()) {
+            std::vector<std::string_view> valid;
+            for (const auto& rule : lint::rules()) {
+                valid.push_back(rule.id);
+            }
+            return fmt::format("unknown lint rule {} (valid: {})", fmt::join(unknown, ", "), fmt::join(valid, ", "));
         }
         break;
     }
@@ -274,6 +348,7 @@ plan::Millis Config::duration(const std::string& key) const
 }
 
 long long Config::integer(const std::string& key) const { return std::stoll(get(key)); }
+long long Config::byte_size(const std::string& key) const { return catalog::parse_byte_size(get(key)).value_or(0); }
 bool Config::boolean(const std::string& key) const { return get(key) == "true"; }
 
 plan::PolicySet Config::policies() const

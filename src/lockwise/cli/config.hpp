@@ -14,7 +14,7 @@
 
 namespace lockwise::cli {
 
-enum class ValueType { string, duration, integer, boolean, choice, secret_url };
+enum class ValueType { string, duration, byte_size, integer, boolean, choice, secret_url, rule_list };
 
 struct ConfigKey {
     std::string name;        // "history.schema", "policy.ddl.lock_timeout"
@@ -46,6 +46,7 @@ public:
     const std::string& source(const std::string& key) const;
     plan::Millis duration(const std::string& key) const;
     long long integer(const std::string& key) const;
+    long long byte_size(const std::string& key) const;
     bool boolean(const std::string& key) const;
 
     // The database conninfo ("" = libpq defaults from PG* variables).
@@ -61,6 +62,9 @@ private:
     std::map<std::string, ConfigValue> m_values;
     std::optional<std::filesystem::path> m_file;
 };
+
+// The ids of a rule_list value ("a, b" -> {"a", "b"}).
+std::vector<std::string> split_rule_list(const std::string& value);
 
 // Validates `value` for `key`; returns an error message ("" when valid).
 std::string validate_value(const ConfigKey& key, const std::string& value);

@@ -64,7 +64,10 @@ catalog::Catalog Context::load_catalog() const
 {
     const auto& format_text = m_config.get("migrations.format");
     const auto forced = format_text == "auto" ? std::nullopt : catalog::format_from_name(format_text);
-    auto loaded = catalog::load_catalog(m_config.get("migrations.dir"), forced);
+    catalog::LoadOptions options;
+    options.format = forced;
+    options.max_file_bytes = m_config.byte_size("migrations.max_file_size");
+    auto loaded = catalog::load_catalog(m_config.get("migrations.dir"), options);
     for (const auto& note : loaded.notes) {
         m_logger->debug(fmt::format("{}: ignored: {}", note.file, note.message));
     }
@@ -73,8 +76,10 @@ catalog::Catalog Context::load_catalog() const
         for (const auto& error : loaded.errors) {
             message += catalog::render(error);
         }
+        // The caret lines quote migration files, which may hold a password (CREATE ROLE ... PASSWORD).
         throw core::Error(core::ExitCode::usage,
-                          fmt::format("{} problem(s) in {}:\n{}", loaded.errors.size(), m_config.get("migrations.dir"), message),
+                          fmt::format("{} problem(s) in {}:\n{}", loaded.errors.size(), m_config.get("migrations.dir"),
+                                      m_logger->redact(message)),
                           "Fix the files above; nothing was run.");
     }
     return loaded;
@@ -94,7 +99,8 @@ std::vector<plan::MigrationPlan> Context::plan_all(const catalog::Catalog& catal
         }
     }
     if (error_count > 0) {
-        throw core::Error(core::ExitCode::usage, fmt::format("{} error(s) in migration files:\n{}", error_count, message),
+        throw core::Error(core::ExitCode::usage,
+                          fmt::format("{} error(s) in migration files:\n{}", error_count, m_logger->redact(message)),
                           "Fix the files above; nothing was run.");
     }
     return plans;

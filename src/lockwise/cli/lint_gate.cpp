@@ -7,13 +7,63 @@
 #include <algorithm>
 
 #include "lockwise/core/error.hpp"
+#include "lockwise/history/baseline.hpp"
 
 namespace lockwise::cli {
 
-lint::Context lint_context(pg::Connection* connection)
+namespace {
+
+void apply_config(lint::Context& context, const Config* config)
+{
+    if (config == nullptr) {
+        return;
+    }
+    for (auto& id : split_rule_list(config->get("lint.disable"))) {
+        context.disabled_rules.insert(std::move(id));
+    }
+    for (const auto& rule : lint::rules()) {
+        const auto& value = config->get(fmt::format("lint.severity.{}", rule.id));
+        if (value == "error") {
+            context.severity_overrides[std::string(rule.id)] = lint::Severity::error;
+        } else if (value == "warning") {
+            context.severity_overrides[std::string(rule.id)] = lint::Severity::warning;
+        } else if (value == "info") {
+            context.severity_overrides[std::string(rule.id)] = lint::Severity::info;
+        }
+    }
+    context.small_table_rows = config->integer("lint.small_table_rows");
+}
+
+} // namespace
+
+std::vector<std::string> versions_after_since(const std::vector<std::string>& versions, const Config& config)
+{
+    const auto& since_text = config.get("lint.since");
+    if (since_text.empty()) {
+        return versions;
+    }
+    const auto since = catalog::Version::parse(since_text);
+    if (!since) {
+        throw core::Error(core::ExitCode::usage,
+                          fmt::format("{}: lint.since \"{}\" is not a version", config.source("lint.since"), since_text),
+                          "Use the version of the last migration that is history, like 20230115120000 or 42.");
+    }
+    std::vector<std::string> out;
+    for (const auto& text : versions) {
+        const auto version = catalog::Version::parse(text);
+        if (!version || *version > *since) {
+            out.push_back(text);
+        }
+    }
+    return out;
+}
+
+lint::Context lint_context(pg::Connection* connection, const Config* config)
 {
     if (connection == nullptr) {
-        return {};
+        lint::Context offline;
+        apply_config(offline, config);
+        return offline;
     }
     std::vector<std::vector<std::string>> rows;
     const auto result = connection->exec(std::string(lint::k_table_facts_query));
@@ -30,9 +80,16 @@ lint::Context lint_context(pg::Connection* connection)
         search_path.emplace_back(schemas.get(row, 0));
     }
     auto context = lint::context_from_rows(rows, search_path);
+    std::vector<std::vector<std::string>> objects;
+    const auto existing = connection->exec(std::string(lint::k_existing_objects_query));
+    for (int row = 0; row < existing.rows(); ++row) {
+        objects.push_back({std::string(existing.get(row, 0)), std::string(existing.get(row, 1))});
+    }
+    lint::add_existing_objects(context, objects, search_path);
     context.server_version_num = connection->server_version();
     const auto timezone = std::string(connection->exec("SHOW TimeZone").get(0, 0));
     context.timezone_is_utc = timezone == "UTC" || timezone == "Etc/UTC" || timezone == "GMT";
+    apply_config(context, config);
     return context;
 }
 
@@ -66,6 +123,23 @@ std::vector<lint::MigrationLint> lint_and_refuse(const catalog::Catalog& catalog
                           "`-- lockwise:allow <rule> <reason>` on the line above the statement.");
     }
     return results;
+}
+
+void refuse_unadopted_history(pg::Connection& connection)
+{
+    const auto other = history::find_other_runner(connection);
+    if (!other) {
+        return;
+    }
+    const auto tool = history::tool_name(other->tool);
+    throw core::Error(core::ExitCode::usage,
+                      fmt::format("this database was migrated by {} (its history table {} is here) but lockwise has no history in it; "
+                                  "running would apply every migration again, so nothing was run",
+                                  tool, other->table),
+                      fmt::format("Adopt {}'s history first, with the same database and migrations options:\n"
+                                  "    lockwise baseline --from {}\n"
+                                  "then run `lockwise migrate` again; only migrations {} has not applied will run.",
+                                  tool, tool, tool));
 }
 
 } // namespace lockwise::cli

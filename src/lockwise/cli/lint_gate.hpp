@@ -6,18 +6,30 @@
 #include <vector>
 
 #include "lockwise/catalog/migration.hpp"
+#include "lockwise/cli/config.hpp"
 #include "lockwise/lint/lint.hpp"
 #include "lockwise/pg/connection.hpp"
 #include "lockwise/report/logger.hpp"
 
 namespace lockwise::cli {
 
-// Lint context from the database (version, TimeZone, table sizes), or the offline one.
-lint::Context lint_context(pg::Connection* connection);
+// Lint context from the database (version, TimeZone, table sizes, the objects that exist, so
+// what a pending migration creates is new for the rest of the run), or the offline one.
+// With `config`, lint.disable, lint.severity.<rule> and lint.small_table_rows are applied too.
+lint::Context lint_context(pg::Connection* connection, const Config* config = nullptr);
+
+// The versions among `versions` that lint checks: those above lint.since (all when it is unset).
+// Throws core::Error(usage), naming where it was set, when lint.since is not a version.
+std::vector<std::string> versions_after_since(const std::vector<std::string>& versions, const Config& config);
 
 // Lints every migration (earlier ones teach later ones the schema). Throws core::Error(lint_refused)
 // listing every unsuppressed error finding of a migration in `refused_versions` (all when empty).
 std::vector<lint::MigrationLint> lint_and_refuse(const catalog::Catalog& catalog, const lint::Context& context,
                                                  const std::vector<std::string>& versions_to_check, report::Logger& log);
+
+// Refuses (usage) a database that another runner migrated but lockwise has no history of:
+// running would apply everything again. The error names the `lockwise baseline --from` command.
+// Call it when lockwise's history table does not exist.
+void refuse_unadopted_history(pg::Connection& connection);
 
 } // namespace lockwise::cli

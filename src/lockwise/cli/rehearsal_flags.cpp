@@ -33,7 +33,7 @@ std::chrono::milliseconds parse_flag_duration(const std::string& text, const cha
 {
     const auto parsed = catalog::parse_duration(text);
     if (!parsed) {
-        throw core::Error(core::ExitCode::usage, fmt::format("{}: \"{}\" is not a duration", flag, text),
+        throw core::Error(core::ExitCode::usage, fmt::format("{}: \"{}\" is {}", flag, text, catalog::duration_problem(text)),
                           fmt::format("Write {}.", catalog::k_duration_syntax));
     }
     return *parsed;

@@ -42,6 +42,24 @@ std::string_view source_line(std::string_view text, int line)
     return text.substr(start, end - start);
 }
 
+std::string printable_source_line(std::string_view line)
+{
+    std::string out;
+    out.reserve(line.size());
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(line[i]);
+        const bool c1 = byte == 0xC2 && i + 1 < line.size() && static_cast<unsigned char>(line[i + 1]) >= 0x80 &&
+                        static_cast<unsigned char>(line[i + 1]) <= 0x9F;
+        if ((byte < 0x20 && byte != '\t') || byte == 0x7F || c1) {
+            out += "\xEF\xBF\xBD"; // U+FFFD
+            i += c1 ? 1 : 0;
+        } else {
+            out += line[i];
+        }
+    }
+    return out;
+}
+
 std::string render_diagnostic(std::string_view file, std::string_view text, std::size_t offset,
                               std::string_view severity, std::string_view message,
                               std::string_view hint)
@@ -55,7 +73,7 @@ std::string render_diagnostic(std::string_view file, std::string_view text, std:
     }
     std::string out = fmt::format("{}:{}:{}: {}: {}\n", file, position.line, position.column,
                                   severity, message);
-    out += fmt::format("  {:>4} | {}\n", position.line, line);
+    out += fmt::format("  {:>4} | {}\n", position.line, printable_source_line(line));
     out += fmt::format("       | {}^\n", caret_pad);
     if (!hint.empty()) {
         out += fmt::format("  hint: {}\n", hint);

@@ -31,6 +31,11 @@ VersionParts parse_or_refuse(std::string_view text, std::string_view what)
     return *parts;
 }
 
+bool table_exists(pg::Connection& connection, std::string_view table)
+{
+    return connection.exec_params("SELECT to_regclass($1) IS NOT NULL", {pg::quote_identifier(table)}).get_bool(0, 0);
+}
+
 std::string table_reference(pg::Connection& connection, const BaselineSource& source)
 {
     const std::string table = source.table.empty() ? std::string(default_table(source.tool)) : source.table;
@@ -254,6 +259,23 @@ BaselineReport baseline_from(HistoryStore& store, const std::vector<catalog::Mig
     const std::optional<std::string> marker =
         source.tool == Tool::flyway ? std::optional<std::string>("baseline adopted from flyway") : std::nullopt;
     return record(store, migrations, adopted, marker);
+}
+
+std::optional<OtherRunner> find_other_runner(pg::Connection& connection)
+{
+    for (const auto tool : {Tool::flyway, Tool::goose, Tool::diesel}) {
+        if (table_exists(connection, default_table(tool))) {
+            return OtherRunner{tool, std::string(default_table(tool))};
+        }
+    }
+    if (!table_exists(connection, "schema_migrations")) {
+        return std::nullopt;
+    }
+    const bool dirty = connection
+                           .exec("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('schema_migrations') "
+                                 "AND attname = 'dirty' AND NOT attisdropped)")
+                           .get_bool(0, 0);
+    return OtherRunner{dirty ? Tool::golang_migrate : Tool::dbmate, "schema_migrations"};
 }
 
 } // namespace lockwise::history

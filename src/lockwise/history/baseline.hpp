@@ -44,4 +44,14 @@ BaselineReport baseline(HistoryStore& store, const std::vector<catalog::Migratio
 BaselineReport baseline_from(HistoryStore& store, const std::vector<catalog::Migration>& migrations,
                              const BaselineSource& source);
 
+// Another runner's history table found through search_path, and the table name it was found as.
+struct OtherRunner {
+    Tool tool = Tool::flyway;
+    std::string table;
+};
+
+// The first other runner's history table present in the database (flyway, goose, diesel, then
+// schema_migrations: golang-migrate when it has golang-migrate's `dirty` column, else dbmate).
+std::optional<OtherRunner> find_other_runner(pg::Connection& connection);
+
 } // namespace lockwise::history

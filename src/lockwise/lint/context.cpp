@@ -102,6 +102,15 @@ void record_schema(Context& context, const sql::ParsedScript& script)
             continue;
         }
         auto* table = find(schema, *rel);
+        // A NOT VALID CHECK (col IS NOT NULL) on a table no migration created (it was deployed before
+        // lockwise): remembered, so its VALIDATE in a later migration makes SET NOT NULL scan-free.
+        const bool adds_not_null_check = std::any_of(st.actions.begin(), st.actions.end(), [](const auto& action) {
+            return action.kind == sql::AlterAction::Kind::add_constraint && action.constraint &&
+                   action.constraint->not_null_check_column;
+        });
+        if (table == nullptr && adds_not_null_check) {
+            table = &schema[key(rel->schema, rel->name)];
+        }
         if (table == nullptr) {
             continue;
         }
@@ -134,6 +143,8 @@ void record_schema(Context& context, const sql::ParsedScript& script)
             case Kind::add_constraint:
                 if (action.constraint && action.constraint->not_null_check_column && !action.constraint->not_valid) {
                     table->not_null_checked.insert(*action.constraint->not_null_check_column);
+                } else if (action.constraint && action.constraint->not_null_check_column && !action.constraint->name.empty()) {
+                    table->not_valid_not_null[action.constraint->name] = *action.constraint->not_null_check_column;
                 }
                 break;
             case Kind::set_not_null:
@@ -156,6 +167,9 @@ void record_schema(Context& context, const sql::ParsedScript& script)
             if (action.kind != sql::AlterAction::Kind::validate_constraint) {
                 continue;
             }
+            if (auto it = table->not_valid_not_null.find(action.name); it != table->not_valid_not_null.end()) {
+                table->not_null_checked.insert(it->second);
+            }
             for (const auto& earlier : script.statements) {
                 for (const auto& added : earlier.actions) {
                     if (added.kind == sql::AlterAction::Kind::add_constraint && added.constraint &&
@@ -164,6 +178,67 @@ void record_schema(Context& context, const sql::ParsedScript& script)
                     }
                 }
             }
+        }
+    }
+}
+
+void add_existing_objects(Context& context, const std::vector<std::vector<std::string>>& rows,
+                          const std::vector<std::string>& search_path_schemas)
+{
+    auto& existing = context.existing.emplace();
+    for (const auto& row : rows) {
+        if (row.size() < 2) {
+            continue;
+        }
+        existing.insert(row[0] + "." + row[1]);
+        if (std::find(search_path_schemas.begin(), search_path_schemas.end(), row[0]) != search_path_schemas.end()) {
+            existing.insert(row[1]);
+        }
+    }
+}
+
+void record_created(Context& context, const sql::ParsedScript& script)
+{
+    if (!context.existing) {
+        return;
+    }
+    const auto& existing = *context.existing;
+    auto note = [&](const std::string& schema, const std::string& name) {
+        if (name.empty()) {
+            return;
+        }
+        // An unqualified name resolves through search_path, whose schemas' objects are keyed bare.
+        const bool exists = existing.contains(key(schema, name)) || (schema.empty() && existing.contains(name));
+        if (!exists) {
+            context.created_in_run.insert(key(schema, name));
+        }
+    };
+    for (const auto& st : script.statements) {
+        for (const auto& lock : st.locks) {
+            if (lock.created_by_statement) {
+                note(lock.schema, lock.name);
+            }
+        }
+        std::string kind = st.kind;
+        std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        // A relation of the run renamed is still new under its new name.
+        for (const auto& action : st.actions) {
+            if (action.kind != sql::AlterAction::Kind::rename_table || st.locks.empty()) {
+                continue;
+            }
+            const auto& renamed = st.locks.front();
+            const auto old_key = key(renamed.schema, renamed.name);
+            if (context.created_in_run.contains(old_key) ||
+                (renamed.schema.empty() && context.created_in_run.contains(key("public", renamed.name)))) {
+                context.created_in_run.insert(key(renamed.schema, action.name));
+            }
+        }
+        // An index is new only on a new table: dropping or rebuilding one on an existing table locks that table.
+        if (kind == "CREATE INDEX" && st.index && context.created_in_run.contains(key(st.index->schema, st.index->table))) {
+            note(st.index->schema, st.index->name);
+        }
+        if (kind.starts_with("CREATE TYPE") && !st.enum_type.empty()) {
+            note("", st.enum_type);
         }
     }
 }

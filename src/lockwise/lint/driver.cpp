@@ -15,6 +15,7 @@ std::vector<MigrationLint> lint_migrations(const std::vector<catalog::Migration>
         const auto end = migration.up_end == 0 && migration.up_begin == 0 ? migration.text.size() : migration.up_end;
         const auto script = sql::parse_script(migration.text, migration.up_begin, end);
         results.push_back(lint_migration(migration, script, running));
+        record_created(running, script);
         record_schema(running, script);
     }
     return results;

@@ -65,6 +65,7 @@ struct KnownColumn {
 struct KnownTable {
     std::map<std::string, KnownColumn> columns;
     std::set<std::string> not_null_checked; // columns with a validated CHECK (col IS NOT NULL)
+    std::map<std::string, std::string> not_valid_not_null; // NOT VALID CHECK (col IS NOT NULL): name -> column
 };
 
 // What lint knows beyond the SQL text. Everything is optional: without it lint is conservative.
@@ -74,6 +75,13 @@ struct Context {
     std::map<std::string, TableFacts> tables;    // key: "schema.table", and "table" for search_path tables
     long long small_table_rows = 10'000;         // below this a rewrite or scan is graded down
     std::map<std::string, KnownTable> schema;    // key: "table" (unqualified) or "schema.table"
+    // Set when linting against a live database: every relation and type that exists there when the
+    // run starts ("schema.name", and "name" for the search_path's schemas). An object absent from it
+    // and created by a migration of this run is new for the rest of the run: no application uses it.
+    std::optional<std::set<std::string>> existing;
+    std::set<std::string> created_in_run; // such objects, as lint_migrations meets them (same keys)
+    std::set<std::string> disabled_rules;               // lint.disable: never reported
+    std::map<std::string, Severity> severity_overrides; // lint.severity.<rule>: replaces the default severity
 };
 
 // The SQL the cli runs to fill Context::tables; pass its rows to context_from_rows.
@@ -84,6 +92,24 @@ inline constexpr std::string_view k_table_facts_query =
     "WHERE c.relkind IN ('r', 'p', 'm') "
     "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' "
     "ORDER BY n.nspname, c.relname";
+
+// The SQL the cli runs to fill Context::existing; pass its rows to add_existing_objects.
+// Columns: nspname, name (relations of every kind; enums, domains and ranges).
+inline constexpr std::string_view k_existing_objects_query =
+    "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' "
+    "UNION ALL "
+    "SELECT n.nspname, t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+    "WHERE t.typtype IN ('e', 'd', 'r', 'm') "
+    "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
+
+// Fills context.existing from the rows of k_existing_objects_query (each row: 2 text values).
+void add_existing_objects(Context& context, const std::vector<std::vector<std::string>>& rows,
+                          const std::vector<std::string>& search_path_schemas = {"public"});
+
+// Adds to context.created_in_run what `script` creates that did not exist in the database
+// (nothing when context.existing is unset: offline lint knows nothing of what is deployed).
+void record_created(Context& context, const sql::ParsedScript& script);
 
 // Builds the table facts from the rows of k_table_facts_query (each row: 4 text values).
 // A table in a schema on the search_path is also keyed by its bare name (first schema wins).

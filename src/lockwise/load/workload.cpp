@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 
+#include "lockwise/core/checked.hpp"
 #include "lockwise/core/error.hpp"
 #include "lockwise/core/source_location.hpp"
 
@@ -434,10 +435,18 @@ private:
             error(unit_start, fmt::format("unknown unit \"{}\"", unit), "Units are us, ms and s.");
             return;
         }
+        // Checked: "\\sleep 99999999999999 s" once wrapped around to a negative sleep.
+        const auto sleep_us = core::checked_mul_add(amount, scale, 0, core::k_max_duration.count() * 1000);
+        if (!sleep_us) {
+            error(at, fmt::format("\\sleep {} {} is too large: the largest is {}", amount, unit.empty() ? "s" : unit,
+                                  core::k_max_duration_text),
+                  "Write a shorter sleep.");
+            return;
+        }
         Step step;
         step.kind = Step::Kind::sleep;
         step.line = line_of(start);
-        step.sleep_us = amount * scale;
+        step.sleep_us = *sleep_us;
         current()->steps.push_back(std::move(step));
     }
 

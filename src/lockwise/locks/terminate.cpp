@@ -3,10 +3,11 @@
 // locks while doing nothing) for longer than the threshold qualifies.
 #include "lockwise/locks/terminate.hpp"
 
-#include <charconv>
+#include <limits>
 
 #include <fmt/format.h>
 
+#include "lockwise/core/checked.hpp"
 #include "lockwise/core/error.hpp"
 #include "lockwise/core/format.hpp"
 
@@ -14,23 +15,33 @@ namespace lockwise::locks {
 
 std::optional<Millis> parse_duration(std::string_view text)
 {
+    bool too_large = false;
+    return parse_duration(text, too_large);
+}
+
+std::optional<Millis> parse_duration(std::string_view text, bool& too_large)
+{
+    too_large = false;
     if (text.empty()) {
         return std::nullopt;
     }
     long long total = 0;
     std::size_t at = 0;
     while (at < text.size()) {
-        long long value = 0;
-        const auto [end, error] = std::from_chars(text.data() + at, text.data() + text.size(), value);
-        if (error != std::errc() || value < 0) {
+        const auto number = core::leading_number(text.substr(at), std::numeric_limits<long long>::max());
+        if (number && number->digits == 0) {
+            too_large = false; // malformed, whatever came before
             return std::nullopt;
         }
-        at = static_cast<std::size_t>(end - text.data());
-        std::size_t unit_end = at;
+        std::size_t unit_begin = at;
+        while (unit_begin < text.size() && text[unit_begin] >= '0' && text[unit_begin] <= '9') {
+            ++unit_begin;
+        }
+        std::size_t unit_end = unit_begin;
         while (unit_end < text.size() && text[unit_end] >= 'a' && text[unit_end] <= 'z') {
             ++unit_end;
         }
-        const auto unit = text.substr(at, unit_end - at);
+        const auto unit = text.substr(unit_begin, unit_end - unit_begin);
         long long scale = 0;
         if (unit == "ms") {
             scale = 1;
@@ -41,10 +52,21 @@ std::optional<Millis> parse_duration(std::string_view text)
         } else if (unit == "h") {
             scale = 3'600'000;
         } else {
+            too_large = false;
             return std::nullopt;
         }
-        total += value * scale;
+        // Checked: "2562047788016h" once wrapped to a negative total that passed the zero check.
+        const auto sum = number ? core::checked_mul_add(number->value, scale, total, core::k_max_duration.count())
+                                : std::nullopt;
+        if (!sum) {
+            too_large = true;
+        } else {
+            total = *sum;
+        }
         at = unit_end;
+    }
+    if (too_large) {
+        return std::nullopt;
     }
     return Millis(total);
 }
@@ -68,7 +90,12 @@ TerminatePolicy parse_terminate_policy(std::string_view text)
     if (rest.front() != ':') {
         return reject(fmt::format("unknown terminate policy \"{}\"", text));
     }
-    const auto duration = parse_duration(rest.substr(1));
+    bool too_large = false;
+    const auto duration = parse_duration(rest.substr(1), too_large);
+    if (too_large) {
+        return reject(fmt::format("duration \"{}\" in terminate policy \"{}\" is too large: the largest is {}", rest.substr(1),
+                                  text, core::k_max_duration_text));
+    }
     if (!duration) {
         return reject(fmt::format("invalid duration \"{}\" in terminate policy \"{}\"", rest.substr(1), text));
     }

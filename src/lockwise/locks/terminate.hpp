@@ -21,8 +21,10 @@ struct TerminatePolicy {
 // "500ms", "30s", "2m", "1h", "1m30s". Throws core::Error(usage) with a hint for anything else.
 TerminatePolicy parse_terminate_policy(std::string_view text);
 
-// Parses "500ms", "30s", "2m", "1h", "1m30s" (units required); nullopt when malformed.
+// Parses "500ms", "30s", "2m", "1h", "1m30s" (units required); nullopt when malformed or when the
+// total exceeds core::k_max_duration (then `too_large` is set).
 std::optional<Millis> parse_duration(std::string_view text);
+std::optional<Millis> parse_duration(std::string_view text, bool& too_large);
 
 // Why `blocker` may be terminated under `policy` (a sentence for the log), or nullopt to leave it.
 std::optional<std::string> should_terminate(const Blocker& blocker, const TerminatePolicy& policy);

@@ -237,7 +237,23 @@ Connection Connection::connect(std::string_view conninfo, std::string_view appli
         throw error;
     }
     PQsetNoticeReceiver(state->conn, receive_notice, &state->notices);
-    return Connection(std::move(state));
+    // lockwise parses, checks and hashes migrations as UTF-8 text with standard conforming
+    // strings (libpg_query's view); the server must read the same bytes the same way, whatever
+    // the database, the role, PGCLIENTENCODING or the connection string set. With another
+    // client_encoding UTF-8 text is stored garbled; with standard_conforming_strings off
+    // 'a\' is an unterminated string to the server and the statements it sees are not the
+    // ones lockwise split. Both settings are reported by the server and tracked by PgBouncer.
+    Connection connection(std::move(state));
+    const auto* encoding = PQparameterStatus(connection.m_state->conn, "client_encoding");
+    if ((encoding == nullptr || std::string_view(encoding) != "UTF8") &&
+        PQsetClientEncoding(connection.m_state->conn, "UTF8") != 0) {
+        connection.throw_connection_error("SET client_encoding = 'UTF8'");
+    }
+    const auto* conforming = PQparameterStatus(connection.m_state->conn, "standard_conforming_strings");
+    if (conforming == nullptr || std::string_view(conforming) != "on") {
+        connection.exec("SET standard_conforming_strings = on");
+    }
+    return connection;
 }
 
 void Connection::throw_connection_error(std::string_view sql) const

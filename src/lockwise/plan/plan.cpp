@@ -136,7 +136,8 @@ MigrationPlan plan_migration(const catalog::Migration& migration, const sql::Par
     plan.migration = &migration;
     for (const auto& error : parsed.errors) {
         plan.errors.push_back(diagnostic_at(migration, error.span.offset, error.message,
-                                            "Fix the SQL; nothing of this migration was run."));
+                                            error.hint.empty() ? "Fix the SQL; nothing of this migration was run."
+                                                               : error.hint));
     }
     if (!plan.errors.empty()) {
         return plan;

@@ -46,12 +46,53 @@ std::optional<detail::Piece> real_range(const std::vector<detail::Token>& tokens
     return range;
 }
 
-ParseError syntax_error(const Section& section, std::size_t offset, std::string message)
+// The psql backslash command ("\set") at `offset` of `text` when PostgreSQL's parser stopped
+// at a backslash that starts its statement or its line; nullopt otherwise. psql runs these
+// itself (they end at the line's end, no ';'), so the server never sees them.
+std::optional<std::string> psql_meta_command_at(std::string_view text, std::size_t offset, bool statement_start)
+{
+    if (offset >= text.size() || text[offset] != '\\') {
+        return std::nullopt;
+    }
+    const auto newline = offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
+    const auto line_begin = newline == std::string_view::npos ? 0 : newline + 1;
+    const auto before = text.substr(line_begin, offset - line_begin);
+    const bool line_start = before.find_first_not_of(" \t\r\f") == std::string_view::npos;
+    if (!statement_start && !line_start) {
+        return std::nullopt;
+    }
+    auto end = text.find_first_of(" \t\r\n\f", offset + 1);
+    end = std::min({end == std::string_view::npos ? text.size() : end, offset + 32});
+    return std::string(text.substr(offset, end - offset));
+}
+
+std::string psql_meta_command_hint(std::string_view command)
+{
+    std::string hint = "lockwise sends SQL to the server; backslash commands are psql's own and the server rejects them.";
+    if (command == "\\set" || command == "\\unset" || command == "\\pset") {
+        hint += " Remove the line: lockwise always stops at the first failing statement (psql's ON_ERROR_STOP), "
+                "and psql variables do not exist outside psql.";
+    } else if (command == "\\i" || command == "\\ir" || command == "\\include" || command == "\\include_relative") {
+        hint += " Put the included file's SQL into the migration itself, or make it a migration of its own.";
+    } else if (command == "\\c" || command == "\\connect") {
+        hint += " A migration runs on the one database lockwise connects to; migrate another database with its "
+                "own --database-url.";
+    } else {
+        hint += " Remove the line, or write what it does in SQL.";
+    }
+    return hint;
+}
+
+ParseError syntax_error(const Section& section, std::size_t offset, std::string message, bool statement_start = false)
 {
     offset = std::min(offset, section.text.size());
     ParseError error;
     error.span = span_at(section.file, section.begin + offset, offset < section.text.size() ? 1 : 0);
     error.message = std::move(message);
+    if (const auto command = psql_meta_command_at(section.text, offset, statement_start)) {
+        error.message = "psql meta-command " + *command + " is not SQL";
+        error.hint = psql_meta_command_hint(*command);
+    }
     return error;
 }
 
@@ -149,10 +190,9 @@ std::vector<ParseError> collect_errors(const Section& section)
             const auto parsed = detail::parse(piece_text);
             const auto piece_offset = position + piece.begin;
             if (parsed.error) {
-                const auto offset = parsed.error->offset ? piece_offset + *parsed.error->offset
-                                                         : statement_span(section, piece_offset, piece_text).offset -
-                                                               section.begin;
-                errors.push_back(syntax_error(section, offset, parsed.error->message));
+                const auto first_token = statement_span(section, piece_offset, piece_text).offset - section.begin;
+                const auto offset = parsed.error->offset ? piece_offset + *parsed.error->offset : first_token;
+                errors.push_back(syntax_error(section, offset, parsed.error->message, offset == first_token));
                 continue;
             }
             const auto* statements = detail::member(parsed.tree, "stmts");

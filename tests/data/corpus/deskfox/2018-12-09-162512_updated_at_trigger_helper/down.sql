@@ -1,0 +1,2 @@
+DROP TRIGGER accounts_touch ON accounts;
+DROP FUNCTION touch_updated_at();

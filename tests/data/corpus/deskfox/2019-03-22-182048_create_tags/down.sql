@@ -1,0 +1,2 @@
+DROP TABLE ticket_tags;
+DROP TABLE tags;

@@ -1,0 +1,1 @@
+DELETE FROM comments WHERE ticket_id IN (SELECT id FROM tickets WHERE account_id = 1);

@@ -1,0 +1,1 @@
+DROP INDEX satisfaction_ratings_ticket;

@@ -1,0 +1,3 @@
+ALTER TABLE tickets ALTER COLUMN priority DROP NOT NULL, ALTER COLUMN priority DROP DEFAULT;
+ALTER TABLE tickets ALTER COLUMN priority TYPE VARCHAR USING priority::text;
+DROP TYPE ticket_priority;

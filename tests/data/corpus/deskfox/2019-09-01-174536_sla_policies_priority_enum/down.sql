@@ -1,0 +1,1 @@
+ALTER TABLE sla_policies ALTER COLUMN priority TYPE VARCHAR USING priority::text;

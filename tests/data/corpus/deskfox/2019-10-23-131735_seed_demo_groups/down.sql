@@ -1,0 +1,2 @@
+-- This migration cannot be reverted.
+SELECT 1;

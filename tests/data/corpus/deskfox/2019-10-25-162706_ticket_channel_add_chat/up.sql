@@ -1,0 +1,1 @@
+ALTER TYPE ticket_channel ADD VALUE 'chat';

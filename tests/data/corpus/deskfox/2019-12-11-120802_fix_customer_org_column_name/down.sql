@@ -1,0 +1,1 @@
+ALTER TABLE customers RENAME COLUMN organization_id TO custmer_org_id;

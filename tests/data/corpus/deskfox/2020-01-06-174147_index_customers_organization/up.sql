@@ -1,0 +1,1 @@
+CREATE INDEX customers_organization_id ON customers (organization_id);

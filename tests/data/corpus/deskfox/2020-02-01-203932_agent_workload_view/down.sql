@@ -1,0 +1,1 @@
+DROP VIEW agent_workload;

@@ -1,0 +1,2 @@
+DROP TRIGGER tickets_audit_status ON tickets;
+DROP FUNCTION audit_ticket_status();

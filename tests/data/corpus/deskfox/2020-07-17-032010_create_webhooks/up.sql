@@ -1,0 +1,9 @@
+CREATE TABLE webhooks (
+    id SERIAL PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts (id),
+    url VARCHAR NOT NULL,
+    secret VARCHAR NOT NULL,
+    events VARCHAR[] NOT NULL DEFAULT '{}',
+    active BOOLEAN NOT NULL DEFAULT TRUE,
+    created_at TIMESTAMP NOT NULL DEFAULT NOW()
+);

@@ -1,0 +1,6 @@
+CREATE TABLE audit_events_2020_04 PARTITION OF audit_events
+    FOR VALUES FROM ('2020-04-01') TO ('2020-05-01');
+CREATE TABLE audit_events_2020_05 PARTITION OF audit_events
+    FOR VALUES FROM ('2020-05-01') TO ('2020-06-01');
+CREATE TABLE audit_events_2020_06 PARTITION OF audit_events
+    FOR VALUES FROM ('2020-06-01') TO ('2020-07-01');

@@ -1,0 +1,6 @@
+CREATE TABLE audit_events_2020_10 PARTITION OF audit_events
+    FOR VALUES FROM ('2020-10-01') TO ('2020-11-01');
+CREATE TABLE audit_events_2020_11 PARTITION OF audit_events
+    FOR VALUES FROM ('2020-11-01') TO ('2020-12-01');
+CREATE TABLE audit_events_2020_12 PARTITION OF audit_events
+    FOR VALUES FROM ('2020-12-01') TO ('2021-01-01');

@@ -1,0 +1,2 @@
+DROP VIEW comments;
+ALTER TABLE ticket_messages RENAME TO comments;

@@ -1,0 +1,1 @@
+ALTER TABLE attachments RENAME COLUMN message_id TO comment_id;

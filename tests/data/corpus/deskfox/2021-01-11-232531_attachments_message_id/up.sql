@@ -1,0 +1,1 @@
+ALTER TABLE attachments RENAME COLUMN comment_id TO message_id;

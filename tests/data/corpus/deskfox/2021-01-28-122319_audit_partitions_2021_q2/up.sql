@@ -1,0 +1,6 @@
+CREATE TABLE audit_events_2021_04 PARTITION OF audit_events
+    FOR VALUES FROM ('2021-04-01') TO ('2021-05-01');
+CREATE TABLE audit_events_2021_05 PARTITION OF audit_events
+    FOR VALUES FROM ('2021-05-01') TO ('2021-06-01');
+CREATE TABLE audit_events_2021_06 PARTITION OF audit_events
+    FOR VALUES FROM ('2021-06-01') TO ('2021-07-01');

@@ -1,0 +1,2 @@
+ALTER TABLE customers DROP COLUMN locale;
+DROP TABLE locales;

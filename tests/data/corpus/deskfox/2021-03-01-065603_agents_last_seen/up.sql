@@ -1,0 +1,2 @@
+ALTER TABLE agents ADD COLUMN last_seen_at TIMESTAMP;
+ALTER TABLE agents ADD COLUMN avatar_url VARCHAR;

@@ -1,0 +1,6 @@
+CREATE TABLE audit_events_2021_10 PARTITION OF audit_events
+    FOR VALUES FROM ('2021-10-01') TO ('2021-11-01');
+CREATE TABLE audit_events_2021_11 PARTITION OF audit_events
+    FOR VALUES FROM ('2021-11-01') TO ('2021-12-01');
+CREATE TABLE audit_events_2021_12 PARTITION OF audit_events
+    FOR VALUES FROM ('2021-12-01') TO ('2022-01-01');

@@ -1,0 +1,1 @@
+ALTER TABLE ticket_messages ALTER COLUMN created_at TYPE TIMESTAMPTZ;

@@ -1,0 +1,6 @@
+CREATE TABLE audit_events_2022_04 PARTITION OF audit_events
+    FOR VALUES FROM ('2022-04-01') TO ('2022-05-01');
+CREATE TABLE audit_events_2022_05 PARTITION OF audit_events
+    FOR VALUES FROM ('2022-05-01') TO ('2022-06-01');
+CREATE TABLE audit_events_2022_06 PARTITION OF audit_events
+    FOR VALUES FROM ('2022-06-01') TO ('2022-07-01');

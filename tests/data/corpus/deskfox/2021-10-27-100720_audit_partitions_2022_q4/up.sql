@@ -1,0 +1,6 @@
+CREATE TABLE audit_events_2022_10 PARTITION OF audit_events
+    FOR VALUES FROM ('2022-10-01') TO ('2022-11-01');
+CREATE TABLE audit_events_2022_11 PARTITION OF audit_events
+    FOR VALUES FROM ('2022-11-01') TO ('2022-12-01');
+CREATE TABLE audit_events_2022_12 PARTITION OF audit_events
+    FOR VALUES FROM ('2022-12-01') TO ('2023-01-01');

@@ -1,0 +1,1 @@
+DROP MATERIALIZED VIEW csat_by_agent;

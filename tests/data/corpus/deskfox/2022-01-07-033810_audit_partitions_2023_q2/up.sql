@@ -1,0 +1,6 @@
+CREATE TABLE audit_events_2023_04 PARTITION OF audit_events
+    FOR VALUES FROM ('2023-04-01') TO ('2023-05-01');
+CREATE TABLE audit_events_2023_05 PARTITION OF audit_events
+    FOR VALUES FROM ('2023-05-01') TO ('2023-06-01');
+CREATE TABLE audit_events_2023_06 PARTITION OF audit_events
+    FOR VALUES FROM ('2023-06-01') TO ('2023-07-01');

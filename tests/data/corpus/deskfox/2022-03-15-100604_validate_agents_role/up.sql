@@ -1,0 +1,1 @@
+ALTER TABLE agents VALIDATE CONSTRAINT agents_role_valid;

@@ -1,0 +1,6 @@
+CREATE TABLE audit_events_2023_10 PARTITION OF audit_events
+    FOR VALUES FROM ('2023-10-01') TO ('2023-11-01');
+CREATE TABLE audit_events_2023_11 PARTITION OF audit_events
+    FOR VALUES FROM ('2023-11-01') TO ('2023-12-01');
+CREATE TABLE audit_events_2023_12 PARTITION OF audit_events
+    FOR VALUES FROM ('2023-12-01') TO ('2024-01-01');

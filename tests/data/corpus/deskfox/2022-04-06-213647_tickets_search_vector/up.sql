@@ -1,0 +1,2 @@
+ALTER TABLE tickets ADD COLUMN search tsvector
+    GENERATED ALWAYS AS (to_tsvector('simple', coalesce(subject, ''))) STORED;

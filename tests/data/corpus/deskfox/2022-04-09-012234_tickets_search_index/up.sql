@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY tickets_search ON tickets USING gin (search);

@@ -1,0 +1,1 @@
+ALTER TYPE ticket_priority ADD VALUE 'critical' AFTER 'urgent';

@@ -1,0 +1,6 @@
+CREATE TABLE audit_events_2024_04 PARTITION OF audit_events
+    FOR VALUES FROM ('2024-04-01') TO ('2024-05-01');
+CREATE TABLE audit_events_2024_05 PARTITION OF audit_events
+    FOR VALUES FROM ('2024-05-01') TO ('2024-06-01');
+CREATE TABLE audit_events_2024_06 PARTITION OF audit_events
+    FOR VALUES FROM ('2024-06-01') TO ('2024-07-01');

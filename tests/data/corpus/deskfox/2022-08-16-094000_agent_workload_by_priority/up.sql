@@ -1,0 +1,8 @@
+DROP VIEW agent_workload;
+CREATE VIEW agent_workload AS
+SELECT a.id AS agent_id, a.account_id, a.full_name,
+       count(t.id) AS open_count,
+       count(t.id) FILTER (WHERE t.priority IN ('urgent', 'critical')) AS urgent_count
+FROM agents a
+LEFT JOIN tickets t ON t.assignee_id = a.id AND t.status IN ('open', 'pending', 'on_hold')
+GROUP BY a.id, a.account_id, a.full_name;

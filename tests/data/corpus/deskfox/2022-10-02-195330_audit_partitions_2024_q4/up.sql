@@ -1,0 +1,6 @@
+CREATE TABLE audit_events_2024_10 PARTITION OF audit_events
+    FOR VALUES FROM ('2024-10-01') TO ('2024-11-01');
+CREATE TABLE audit_events_2024_11 PARTITION OF audit_events
+    FOR VALUES FROM ('2024-11-01') TO ('2024-12-01');
+CREATE TABLE audit_events_2024_12 PARTITION OF audit_events
+    FOR VALUES FROM ('2024-12-01') TO ('2025-01-01');

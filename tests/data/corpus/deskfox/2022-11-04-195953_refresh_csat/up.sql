@@ -1,0 +1,1 @@
+REFRESH MATERIALIZED VIEW csat_by_agent;

@@ -1,0 +1,1 @@
+ALTER TYPE device_state ADD VALUE IF NOT EXISTS 'decommissioned';

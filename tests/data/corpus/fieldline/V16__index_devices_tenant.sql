@@ -1,0 +1,1 @@
+CREATE INDEX devices_tenant_id ON devices (tenant_id);

@@ -1,0 +1,1 @@
+ALTER TYPE sensor_kind ADD VALUE 'battery';

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY readings_hourly_hour ON readings_hourly (hour);

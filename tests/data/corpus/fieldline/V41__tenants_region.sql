@@ -1,0 +1,1 @@
+ALTER TABLE tenants ADD COLUMN region TEXT NOT NULL DEFAULT 'eu-west-1';

@@ -1,0 +1,6 @@
+CREATE OR REPLACE FUNCTION raise_alert(p_rule BIGINT, p_device BIGINT, p_value DOUBLE PRECISION, p_at TIMESTAMPTZ)
+RETURNS BIGINT LANGUAGE sql AS $$
+    INSERT INTO alerts (rule_id, device_id, value, raised_at, severity)
+    SELECT p_rule, p_device, p_value, p_at, severity FROM alert_rules WHERE id = p_rule
+    RETURNING id;
+$$;

@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY devices_metadata ON devices USING gin (metadata);

@@ -1,0 +1,2 @@
+ALTER TABLE alerts ADD COLUMN acknowledged_by BIGINT REFERENCES users (id);
+ALTER TABLE alerts ADD COLUMN acknowledged_at TIMESTAMPTZ;

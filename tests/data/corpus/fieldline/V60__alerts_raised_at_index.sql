@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY IF NOT EXISTS alerts_raised_at ON alerts (raised_at DESC);

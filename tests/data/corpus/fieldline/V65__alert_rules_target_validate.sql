@@ -1,0 +1,1 @@
+ALTER TABLE alert_rules VALIDATE CONSTRAINT alert_rules_target;

@@ -1,0 +1,10 @@
+DROP VIEW device_overview;
+ALTER TABLE devices RENAME COLUMN name TO label;
+CREATE VIEW device_overview AS
+SELECT d.id, d.tenant_id, d.serial_number, d.label AS name, d.state, d.last_seen_at, d.metadata,
+       s.name AS site_name, m.vendor, m.model, f.version AS firmware_version, g.eui AS gateway_eui
+FROM devices d
+JOIN device_models m ON m.id = d.model_id
+LEFT JOIN sites s ON s.id = d.site_id
+LEFT JOIN firmware_releases f ON f.id = d.firmware_id
+LEFT JOIN gateways g ON g.id = d.gateway_id;

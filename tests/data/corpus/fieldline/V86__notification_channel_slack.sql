@@ -1,0 +1,1 @@
+ALTER TYPE notification_channel ADD VALUE 'slack' AFTER 'sms';

@@ -1,0 +1,1 @@
+ALTER TABLE tenants DROP COLUMN device_limit CASCADE;

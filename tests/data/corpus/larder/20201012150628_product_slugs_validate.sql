@@ -1,0 +1,5 @@
+-- +goose Up
+ALTER TABLE products VALIDATE CONSTRAINT products_slug_not_null;
+
+-- +goose Down
+SELECT 'down not supported';
