@@ -139,7 +139,6 @@ void BackgroundLockwise::kill(int signal_number) { ::kill(m_pid, signal_number);
 std::string BackgroundLockwise::output_so_far() const { return read_file(m_dir.path() / "output.log"); }
 
 std::filesystem::path source_dir() { return LOCKWISE_SOURCE_DIR; }
-std::filesystem::path shared_dir() { return source_dir().parent_path() / "shared"; }
 
 std::string read_file(const std::filesystem::path& path)
 {

@@ -65,8 +65,6 @@ private:
 };
 
 std::filesystem::path source_dir();
-// ../shared next to the checkout (test data only; may be absent).
-std::filesystem::path shared_dir();
 std::string read_file(const std::filesystem::path& path);
 
 } // namespace lockwise::testkit

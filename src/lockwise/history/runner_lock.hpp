@@ -1,5 +1,5 @@
 // The runner lock that keeps two lockwise runners apart: a session advisory lock
-// taken by polling pg_try_advisory_lock, never by a blocking pg_advisory_lock (DESIGN.md).
+// taken by polling pg_try_advisory_lock, never by a blocking pg_advisory_lock (README, "One runner at a time").
 #pragma once
 
 #include <chrono>

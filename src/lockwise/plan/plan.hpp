@@ -1,5 +1,5 @@
 // Turns a migration into steps: transactional groups, autocommit statements and
-// backfills, each with the lock policy it will run under (DESIGN.md, "Steps and policies").
+// backfills, each with the lock policy it will run under (README, "Steps and lock policies").
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// Retry classification by SQLSTATE (DESIGN.md: 55P03, 40P01, 40001, and statement
+// Retry classification by SQLSTATE (README, "Retries": 55P03, 40P01, 40001, and statement
 // timeouts caused by lock waits; never syntax, permission or constraint errors).
 #include "lockwise/run/retry.hpp"
 
