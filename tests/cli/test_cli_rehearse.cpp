@@ -103,7 +103,10 @@ TEST(CliRehearse, ReportsNeverShowASecretOfTheExecCommand)
         EXPECT_EQ(json.find(secret), std::string::npos) << secret << " in:\n" << json;
         EXPECT_EQ(html.find(secret), std::string::npos) << secret << " in the HTML report";
     }
-    EXPECT_NO_THROW((void)nlohmann::json::parse(json));
+    EXPECT_NO_THROW({
+        const auto parsed = nlohmann::json::parse(json);
+        EXPECT_TRUE(parsed.is_object());
+    });
 }
 
 TEST(CliRehearse, JsonToStdoutAndAnExternalCommand)
