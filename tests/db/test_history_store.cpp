@@ -171,8 +171,8 @@ TEST(HistoryStore, BeginStepFinishAreRecorded)
     ASSERT_EQ(applied.size(), 1U);
     EXPECT_EQ(applied[0].status, history::MigrationStatus::running);
     EXPECT_EQ(applied[0].finished_at, "");
-    store.record_step_done({"3", 0, "transaction", history::StepStatus::succeeded, 1, std::chrono::milliseconds(12)});
-    store.record_step_done({"3", 1, "autocommit", history::StepStatus::succeeded, 3, std::chrono::milliseconds(40)});
+    store.record_step_done({"3", 0, "transaction", history::StepStatus::succeeded, 1, std::chrono::milliseconds(12), {}});
+    store.record_step_done({"3", 1, "autocommit", history::StepStatus::succeeded, 3, std::chrono::milliseconds(40), {}});
     EXPECT_EQ(store.steps_done("3"), 2);
     store.finish_migration("3", history::Outcome::succeeded);
 
@@ -208,7 +208,7 @@ TEST(HistoryStore, BeginStepFinishAreRecorded)
         EXPECT_EQ(error.code(), core::ExitCode::internal);
     }
     try {
-        store.record_step_done({"99", 0, "transaction", history::StepStatus::succeeded, 1, {}});
+        store.record_step_done({"99", 0, "transaction", history::StepStatus::succeeded, 1, {}, {}});
         FAIL() << "a step of an unknown migration must not be recorded";
     } catch (const core::Error& error) {
         EXPECT_NE(std::string(error.what()).find("99"), std::string::npos);
@@ -226,7 +226,7 @@ TEST(HistoryStore, StepRecordCommitsAndRollsBackWithTheCallersTransaction)
     // Step 0 fails after its record was written: both roll back.
     work.exec("BEGIN");
     work.exec("CREATE TABLE leads (id bigint PRIMARY KEY)");
-    const auto statement = store.step_done_sql({"1", 0, "transaction", history::StepStatus::succeeded, 1, {}});
+    const auto statement = store.step_done_sql({"1", 0, "transaction", history::StepStatus::succeeded, 1, {}, {}});
     work.exec_params(statement.sql, statement.params);
     EXPECT_EQ(store.steps_done("1"), 0) << "uncommitted record invisible to the history connection";
     EXPECT_THROW(work.exec("SELECT 1/0"), pg::SqlError);
@@ -238,7 +238,7 @@ TEST(HistoryStore, StepRecordCommitsAndRollsBackWithTheCallersTransaction)
     // The retry commits: the table and the record exist together.
     work.exec("BEGIN");
     work.exec("CREATE TABLE leads (id bigint PRIMARY KEY)");
-    store.record_step_done(work, {"1", 0, "transaction", history::StepStatus::succeeded, 2, {}});
+    store.record_step_done(work, {"1", 0, "transaction", history::StepStatus::succeeded, 2, {}, {}});
     work.exec("COMMIT");
     EXPECT_EQ(store.steps_done("1"), 1);
     EXPECT_TRUE(table_exists(history_connection, "public.leads"));
@@ -251,8 +251,8 @@ TEST(HistoryStore, FailedMigrationResumesAtTheFirstUnfinishedStep)
     auto connection = pg::Connection::connect(testkit::fresh_database());
     history::HistoryStore store(connection);
     store.begin_migration(migration("2"), 3);
-    store.record_step_done({"2", 0, "transaction", history::StepStatus::succeeded, 1, {}});
-    store.record_step_done({"2", 1, "autocommit", history::StepStatus::failed, 5, {}});
+    store.record_step_done({"2", 0, "transaction", history::StepStatus::succeeded, 1, {}, {}});
+    store.record_step_done({"2", 1, "autocommit", history::StepStatus::failed, 5, {}, {}});
     store.finish_migration("2", history::Outcome::failed, "canceling statement due to lock timeout",
                            "db/V2__step.sql:4:1");
     auto applied = store.load();
@@ -266,8 +266,8 @@ TEST(HistoryStore, FailedMigrationResumesAtTheFirstUnfinishedStep)
     applied = store.load();
     EXPECT_EQ(applied[0].status, history::MigrationStatus::running);
     EXPECT_EQ(applied[0].last_error, "");
-    store.record_step_done({"2", 1, "autocommit", history::StepStatus::succeeded, 1, {}});
-    store.record_step_done({"2", 2, "backfill", history::StepStatus::warned, 1, {}});
+    store.record_step_done({"2", 1, "autocommit", history::StepStatus::succeeded, 1, {}, {}});
+    store.record_step_done({"2", 2, "backfill", history::StepStatus::warned, 1, {}, {}});
     store.finish_migration("2", history::Outcome::succeeded);
     EXPECT_EQ(store.steps_done("2"), 3);
     EXPECT_EQ(store.load_steps("2")[1].status, "succeeded");
