@@ -70,15 +70,30 @@ std::vector<std::string> children_of(const SchemaFacts& facts, const std::string
 
 // Every partition (and inheritance child) below `key`. Inheritance children get
 // `child_mode` when one is given (ANALYZE samples them under ACCESS SHARE).
+// Facts learned from migration files can hold a cycle (a rename the learner followed only in
+// part); the real catalog can't, so each relation is visited once.
+void add_descendants(Statement& statement, const SchemaFacts& facts, const std::string& key, LockMode mode,
+                     LockMode child_mode, std::set<std::string>& seen)
+{
+    if (!seen.insert(key).second) {
+        return;
+    }
+    for (const auto& child : children_of(facts, key)) {
+        const auto* fact = facts.find(child);
+        if (fact == nullptr || seen.contains(child)) {
+            continue;
+        }
+        const auto own = fact->partition || child_mode == LockMode::none ? mode : child_mode;
+        add(statement, child, own, (fact->partition ? "partition of " : "child of ") + name_of_key(key).name);
+        add_descendants(statement, facts, child, mode, child_mode, seen);
+    }
+}
+
 void add_descendants(Statement& statement, const SchemaFacts& facts, const std::string& key, LockMode mode,
                      LockMode child_mode = LockMode::none)
 {
-    for (const auto& child : children_of(facts, key)) {
-        const auto* fact = facts.find(child);
-        const auto own = fact->partition || child_mode == LockMode::none ? mode : child_mode;
-        add(statement, child, own, (fact->partition ? "partition of " : "child of ") + name_of_key(key).name);
-        add_descendants(statement, facts, child, mode, child_mode);
-    }
+    std::set<std::string> seen;
+    add_descendants(statement, facts, key, mode, child_mode, seen);
 }
 
 // The sequences owned by columns of `table` (serial, identity), with their keys.
