@@ -308,7 +308,7 @@ TEST(HistoryStore, DriftIsFoundAndRepaired)
         store.begin_migration(m, 2);
         for (int step = 0; step < steps; ++step) {
             store.record_step_done({history::canonical_version(m.version), step, "transaction",
-                                    history::StepStatus::succeeded, 1, {}});
+                                    history::StepStatus::succeeded, 1, {}, {}});
         }
         store.finish_migration(history::canonical_version(m.version), outcome, outcome == history::Outcome::failed ? "boom" : "");
     };
