@@ -109,7 +109,11 @@ BackfillSpec parse_backfill_spec(const catalog::Directive& directive, const sql:
         }
     }
 
-    for (const auto& [name, value] : directive.options) {
+    for (const auto& option : directive.options) {
+        // Named references, not structured bindings: the lambdas below capture them (clang 14,
+        // which builds the fuzz targets, can't capture a structured binding).
+        const auto& name = option.first;
+        const auto& value = option.second;
         if (!k_known_options.contains(name)) {
             at_directive(fmt::format("unknown backfill option \"{}\"", name),
                          "Known options: key, partition, batch, min-batch, max-batch, target-ms, target, pause, "
