@@ -215,3 +215,15 @@ TEST(LocksDuration, Parses)
     EXPECT_FALSE(parse_duration("ms").has_value());
     EXPECT_FALSE(parse_duration("10").has_value());
 }
+
+TEST(LocksJsonString, OverlongFormsAndSurrogatesBecomeReplacementCharacters)
+{
+    // Found by fuzz_locks_json_string: E0 93 96 is an overlong form that JSON parsers refuse.
+    for (const std::string bad : {"\xE0\x93\x96", "\xED\xA0\x80", "\xF0\x80\x80\x80", "\xF4\x90\x80\x80"}) {
+        const auto literal = lockwise::locks::json_string("a" + bad + "b");
+        const auto parsed = nlohmann::json::parse(literal, nullptr, false);
+        ASSERT_FALSE(parsed.is_discarded()) << literal;
+        EXPECT_EQ(parsed.get<std::string>().find("\xEF\xBF\xBD"), 1u) << literal;
+    }
+    EXPECT_EQ(lockwise::locks::json_string("\xE2\x82\xAC"), "\"\xE2\x82\xAC\""); // a valid euro sign stays
+}
