@@ -47,7 +47,9 @@ const char* const k_lock_columns = R"(
         CASE WHEN l.locktype = 'virtualxid' THEN 'virtualxid ' || l.virtualxid END,
         CASE WHEN l.locktype IN ('advisory', 'object', 'userlock')
              THEN 'object ' || l.classid || ':' || l.objid || ':' || l.objsubid END) AS lock_detail,
-    greatest(0, (extract(epoch FROM clock_timestamp() - l.waitstart) * 1000))::bigint AS lock_waiting_ms)";
+    -- pg_locks.waitstart is new in PostgreSQL 14: read through to_jsonb so 13 gets NULL, not an error.
+    greatest(0, (extract(epoch FROM clock_timestamp() - (to_jsonb(l) ->> 'waitstart')::timestamptz) * 1000))::bigint
+        AS lock_waiting_ms)";
 
 namespace {
 
