@@ -369,7 +369,7 @@ TEST(LocksWatch, SurvivesItsConnectionBeingTerminated)
     auto target = pg::Connection::connect(conninfo, "target");
     locks::LockWatch watch(conninfo, target.backend_pid());
     ASSERT_TRUE(watch.wait_for_poll(0, 2s).found);
-    admin.exec("SELECT pg_terminate_backend(pid, 2000) FROM pg_stat_activity WHERE application_name = 'lockwise-watch'");
+    admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lockwise-watch'");
     ASSERT_TRUE(wait_until([&] { return !watch.snapshot().error.empty(); }, 3s)) << "the failed poll is reported";
     ASSERT_TRUE(wait_until([&] { return watch.snapshot().error.empty() && watch.snapshot().found; }, 5s))
         << "the watch reconnects";

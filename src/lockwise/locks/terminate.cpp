@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <limits>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -144,13 +145,26 @@ bool terminate_where(pg::Connection& conn, int pid, std::string_view reason, Mil
     }
     pg::Params params = {std::to_string(pid), std::to_string(wait.count())};
     params.insert(params.end(), guard_params.begin(), guard_params.end());
+    // pg_terminate_backend(pid, timeout) waits for the backend to exit from PostgreSQL 14 on;
+    // 13 has only pg_terminate_backend(pid), so there lockwise waits for the pid to go itself.
+    const bool server_waits = conn.server_version() >= 140000;
     try {
         const auto result = conn.exec_params(
-            fmt::format("SELECT pg_terminate_backend(a.pid, $2) /* lockwise: {} */ FROM pg_stat_activity a "
-                        "WHERE a.pid = $1 AND ({})",
-                        comment, guard),
+            fmt::format("SELECT pg_terminate_backend(a.pid{}) /* lockwise: {} */ FROM pg_stat_activity a "
+                        "WHERE a.pid = $1 AND ({}){}",
+                        server_waits ? ", $2" : "", comment, guard, server_waits ? "" : " AND $2::bigint >= 0"),
             params, wait + std::chrono::seconds(5));
-        return result.rows() == 1 && result.get_bool(0, 0);
+        const bool terminated = result.rows() == 1 && result.get_bool(0, 0);
+        if (terminated && !server_waits) {
+            const auto deadline = std::chrono::steady_clock::now() + wait;
+            while (conn.exec_params("SELECT 1 FROM pg_stat_activity WHERE pid = $1", {std::to_string(pid)}).rows() > 0) {
+                if (std::chrono::steady_clock::now() >= deadline) {
+                    return false; // as pg_terminate_backend(pid, timeout) does when the wait runs out
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        }
+        return terminated;
     } catch (const pg::SqlError& error) {
         if (error.connection_lost()) {
             throw;
