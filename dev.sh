@@ -68,7 +68,7 @@ install_pg() { # install_pg <major>...: npm install into <cache>/<major>, checke
 }
 
 # The tests whose outcome depends on server behaviour, run against every matrix version.
-matrix_tests='test_pg_throwaway_cluster|test_locks_lock_truth|test_lint_server|test_cli_runner|test_backfill_engine|test_cli_corpus'
+matrix_tests='test_pg_throwaway_cluster|test_locks_lock_truth|test_locks_blocking|test_lint_server|test_cli_runner|test_backfill_engine|test_cli_corpus'
 
 matrix_pass() { # the matrix_tests against PostgreSQL 13, 14, 16 and 17, two versions at a time
     install_pg "${matrix_versions[@]}"
