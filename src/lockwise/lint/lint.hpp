@@ -92,12 +92,17 @@ struct Context {
 // Columns: nspname, relname, reltuples (text), total bytes (text). It reads pg_class only:
 // pg_total_relation_size would lock every table, and wait behind any ACCESS EXCLUSIVE lock on one.
 inline constexpr std::string_view k_table_facts_query =
-    "SELECT n.nspname, c.relname, c.reltuples::bigint, "
+    // reltuples is -1 for a table never vacuumed or analysed from PostgreSQL 14 on, but 0 on 13:
+    // there a 0 with no pages and no vacuum/analyse yet is reported as unknown (-1) too.
+    "SELECT n.nspname, c.relname, "
+    "CASE WHEN c.reltuples = 0 AND c.relpages = 0 AND s.last_vacuum IS NULL AND s.last_autovacuum IS NULL "
+    "AND s.last_analyze IS NULL AND s.last_autoanalyze IS NULL THEN -1 ELSE c.reltuples::bigint END, "
     "((c.relpages::bigint + coalesce(t.relpages, 0) + coalesce((SELECT sum(i.relpages) FROM pg_index x "
     "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid), 0)) "
     "* current_setting('block_size')::bigint)::bigint "
     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
     "LEFT JOIN pg_class t ON t.oid = c.reltoastrelid "
+    "LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid "
     "WHERE c.relkind IN ('r', 'p', 'm') "
     "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' "
     "ORDER BY n.nspname, c.relname";
