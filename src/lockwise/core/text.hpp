@@ -2,6 +2,7 @@
 // case files), so each doesn't keep its own copy.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -16,5 +17,9 @@ std::string_view trim_space(std::string_view text) noexcept;
 // as a visible escape ("\x1b", "\u009b"), so a query from another session can't move the
 // cursor, recolour or retitle the terminal, or rewrite a line already printed.
 std::string strip_control_bytes(std::string_view text);
+
+// Length of the well-formed UTF-8 sequence that starts at text[at] (RFC 3629, table 3-7: no
+// overlong forms, no surrogates, nothing past U+10FFFF), 0 if there is none.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at) noexcept;
 
 } // namespace lockwise::core
