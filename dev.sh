@@ -114,6 +114,12 @@ tsan_pass() { # ThreadSanitizer over the tests of the multi-threaded parts (lock
         ctest --test-dir build-tsan -R "$pattern" --output-on-failure -j "$(( $(nproc) + 1 ))" --timeout 900
 }
 
+stage() { # stage <name> <command...>: run one pass of `test`, say how long it took
+    local name=$1 start=$SECONDS; shift
+    "$@"
+    echo "dev.sh: $name in $((SECONDS - start)) s"
+}
+
 command=${1:-test}
 shift || true
 install_missing
@@ -122,15 +128,16 @@ case "$command" in
     pg) install_pg "$@" ;;
     demo) build build; exec ./build/lockwise demo "$@" ;;
     test)
-        build build
-        run_suite build
-        [ "${LOCKWISE_SKIP_MATRIX:-0}" = 1 ] || matrix_pass
+        stage build build
+        stage suite run_suite build
+        [ "${LOCKWISE_SKIP_MATRIX:-0}" = 1 ] || stage matrix matrix_pass
         if [ "${LOCKWISE_SKIP_SANITIZE:-0}" != 1 ]; then
-            build build-asan -DLOCKWISE_SANITIZE=ON -DLOCKWISE_BENCH=OFF
-            ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite build-asan
-            fuzz_pass
-            tsan_pass
+            stage asan-build build build-asan -DLOCKWISE_SANITIZE=ON -DLOCKWISE_BENCH=OFF
+            ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 stage asan-suite run_suite build-asan
+            stage fuzz fuzz_pass
+            stage tsan tsan_pass
         fi
+        echo "dev.sh: test: every pass green in $SECONDS s"
         ;;
     *) echo "usage: ./dev.sh demo|test|build|pg <major>..." >&2; exit 2 ;;
 esac

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "lockwise/backfill/spec.hpp"
+#include "support/testing.hpp"
 
 using namespace lockwise;
 using namespace lockwise::backfill;
@@ -207,7 +208,7 @@ TEST(BackfillSpec, UpdateFromScansEveryRowUnlessPendingIsGiven)
 
 TEST(BackfillSpec, TheSeedMigrationParsesIntoASpec)
 {
-    const auto path = std::string(LOCKWISE_SOURCE_DIR) + "/examples/migrations/V36__last_call_direction.sql";
+    const auto path = (testkit::source_dir() / "examples/migrations/V36__last_call_direction.sql").string();
     std::FILE* file = std::fopen(path.c_str(), "rb");
     if (file == nullptr) {
         GTEST_SKIP() << "examples/ not present";

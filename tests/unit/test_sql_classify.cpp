@@ -8,6 +8,7 @@
 
 #include "lockwise/sql/facts.hpp"
 #include "lockwise/sql/statement.hpp"
+#include "support/testing.hpp"
 #include "unit/test_sql_cases.hpp"
 
 using namespace lockwise;
@@ -16,7 +17,7 @@ namespace {
 
 const std::vector<testdata::ClassifyCase>& all_cases()
 {
-    static const auto cases = testdata::read_cases(std::filesystem::path(LOCKWISE_SOURCE_DIR) / "tests/data/classify");
+    static const auto cases = testdata::read_cases(testkit::source_dir() / "tests/data/classify");
     return cases;
 }
 
@@ -24,7 +25,7 @@ const sql::SchemaFacts& schema_facts()
 {
     static const auto facts = [] {
         sql::SchemaFacts learned;
-        std::ifstream input(std::filesystem::path(LOCKWISE_SOURCE_DIR) / "tests/data/classify/schema.sql");
+        std::ifstream input(testkit::source_dir() / "tests/data/classify/schema.sql");
         const std::string text((std::istreambuf_iterator<char>(input)), std::istreambuf_iterator<char>());
         sql::parse_script(text, 0, std::string_view::npos, learned);
         return learned;
