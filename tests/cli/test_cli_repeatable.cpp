@@ -160,3 +160,19 @@ INSERT INTO flyway_schema_history VALUES
     EXPECT_TRUE(contains(rerun.output, "1 migration(s) applied")) << rerun.output;
     EXPECT_EQ(project.query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'item_names'"), "2");
 }
+
+TEST(CliRepeatable, AFailedRepeatableMigrationRunsWholeAgainOnceFixed)
+{
+    Project project;
+    project.write("V1__items.sql", "CREATE TABLE items (id bigint PRIMARY KEY);\n");
+    project.write("R__checks.sql", "CREATE OR REPLACE VIEW item_ids AS SELECT id FROM items;\nSELECT 1 / 0;\n");
+    const auto failed = project.run({"migrate"});
+    EXPECT_NE(failed.exit_code, 0) << failed.output;
+    EXPECT_EQ(project.states(), (Strings{"1 applied", "R__checks failed"}));
+    project.write("R__checks.sql", "CREATE OR REPLACE VIEW item_ids AS SELECT id FROM items;\nSELECT 1;\n");
+    const auto fixed = project.run({"migrate"});
+    ASSERT_EQ(fixed.exit_code, 0) << fixed.output;
+    EXPECT_TRUE(contains(fixed.output, "1 migration(s) applied, 1 already up to date")) << fixed.output;
+    EXPECT_EQ(project.states(), (Strings{"1 applied", "R__checks applied"}));
+    EXPECT_EQ(project.query("SELECT count(*) FROM item_ids"), "0");
+}
