@@ -117,8 +117,8 @@ const sql::RelationLock* Walker::data_relation(const Statement& st) const
     return target(st);
 }
 
-// The seed's deadlock: one transaction holding locks on two tables that hold data, at least one
-// of them ACCESS EXCLUSIVE. An application transaction that writes the second table and then
+// The seed's deadlock: one transaction holding write-blocking locks on two tables that hold data,
+// at least one of them ACCESS EXCLUSIVE or held over long work. An application transaction that writes the second table and then
 // touches the first waits for us, while we wait for it: PostgreSQL aborts one of the two after
 // deadlock_timeout, and until then both tables are blocked. Judged per statement by the table it
 // is about (a statement's own extra locks, e.g. the referenced table of a foreign key, are taken
