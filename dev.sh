@@ -5,6 +5,8 @@
 #                          then the same suite again under ASan+UBSan, the libFuzzer targets
 #                          (fuzz/, 20 s each) and ThreadSanitizer over the multi-threaded tests
 #   ./dev.sh build         install and build only
+#   ./dev.sh package       build, then build/lockwise_<version>_<arch>.deb (CPack, Depends from dpkg-shlibdeps)
+#   ./dev.sh format        apply .clang-format (clang-format 14) to src/ tests/ bench/ fuzz/
 # Environment: LOCKWISE_SKIP_SANITIZE=1 skips the sanitizer, fuzz and TSan passes (local iteration only);
 #              LOCKWISE_FUZZ_SECONDS sets the time per fuzz target (default 20).
 set -euo pipefail
@@ -12,7 +14,8 @@ cd "$(dirname "$0")"
 
 packages=(cmake ninja-build g++ pkg-config libpq-dev libpg-query-dev libcli11-dev libfmt-dev
           libtomlplusplus-dev nlohmann-json3-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-          postgresql-15 postgresql-client-15 pgbouncer clang libclang-rt-14-dev openssl)
+          postgresql-15 postgresql-client-15 pgbouncer clang libclang-rt-14-dev openssl
+          clang-format-14 clang-tidy-14 dpkg-dev file)
 
 install_missing() {
     local missing=()
@@ -58,15 +61,40 @@ tsan_pass() { # ThreadSanitizer over the tests of the multi-threaded parts (lock
         ctest --test-dir build-tsan -R "$pattern" --output-on-failure -j "$(( $(nproc) + 1 ))" --timeout 900
 }
 
+cxx_files() { git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp' 'fuzz/*.cpp' 'fuzz/*.hpp'; }
+
+format_check() { # every C++ file as .clang-format writes it
+    # shellcheck disable=SC2046 # one file per word
+    clang-format-14 --dry-run --Werror $(cxx_files)
+}
+
+tidy_pass() { # clang-tidy 14 over src/ with the checks of .clang-tidy (findings are errors)
+    run-clang-tidy-14 -p build -j "$(nproc)" -quiet -extra-arg=-Wno-unknown-warning-option "$PWD/src/" >build/clang-tidy.log 2>&1 \
+        || { grep -E "(warning|error):" build/clang-tidy.log | sort -u; echo "dev.sh: clang-tidy found problems (build/clang-tidy.log)" >&2; return 1; }
+}
+
+package() { # package <dir>: the .deb of an already built tree
+    rm -f "$1"/lockwise_*.deb
+    (cd "$1" && cpack -G DEB >/dev/null)
+    ls "$1"/lockwise_*.deb
+}
+
 command=${1:-test}
 shift || true
 install_missing
 case "$command" in
     build) build build ;;
+    package) build build; package build ;;
+    format) cxx_files | xargs clang-format-14 -i ;;
     demo) build build; exec ./build/lockwise demo "$@" ;;
     test)
         build build
+        # The format check starts once the coordinator has formatted the tree (see .clang-format).
+        if [ -e .clang-format-applied ]; then format_check; fi
+        tidy_pass
         run_suite build
+        package build
+        tests/install/test_install.sh build
         if [ "${LOCKWISE_SKIP_SANITIZE:-0}" != 1 ]; then
             build build-asan -DLOCKWISE_SANITIZE=ON -DLOCKWISE_BENCH=OFF
             ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite build-asan
@@ -74,5 +102,5 @@ case "$command" in
             tsan_pass
         fi
         ;;
-    *) echo "usage: ./dev.sh demo|test|build" >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh demo|test|build|package|format" >&2; exit 2 ;;
 esac
