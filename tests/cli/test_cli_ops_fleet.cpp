@@ -38,8 +38,8 @@ TEST(CliOpsFleet, TwoClustersMigrateThroughATargetsFileAndStatusShowsTheFleet)
     const std::vector<std::pair<std::string, std::string>> targets = {
         {"west1", with_password(testkit::fresh_database())},
         {"west2", with_password(testkit::fresh_database())},
-        {"east1", with_password(second.tcp_conninfo("east1"))},
-        {"east2", with_password(second.tcp_conninfo("east2"))},
+        {"east1", with_password(second.conninfo("east1"))},
+        {"east2", with_password(second.conninfo("east2"))},
     };
     std::string toml = "[targets]\n";
     for (const auto& [name, conninfo] : targets) {

@@ -25,15 +25,17 @@ class Bouncer {
 public:
     explicit Bouncer(const std::string& pool_mode) : m_port(pg::free_tcp_port())
     {
+        // The bouncer reaches the cluster over its unix socket (the test cluster has no TCP).
         // PgBouncer refuses to run as root: it runs as postgres, which must write its log here.
         std::filesystem::permissions(m_dir.path(), std::filesystem::perms::all);
         m_dir.write("users.txt", "\"postgres\" \"\"\n");
         const auto ini = m_dir.write(
             "pgbouncer.ini",
-            fmt::format("[databases]\n* = host=127.0.0.1 port={}\n\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {}\n"
+            fmt::format("[databases]\n* = host={} port={}\n\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {}\n"
                         "unix_socket_dir =\nauth_type = trust\nauth_file = {}\npool_mode = {}\nmax_client_conn = 200\n"
                         "default_pool_size = 20\nignore_startup_parameters = extra_float_digits\n",
-                        testkit::cluster().port(), m_port, (m_dir.path() / "users.txt").string(), pool_mode));
+                        testkit::cluster().socket_directory(), testkit::cluster().port(), m_port,
+                        (m_dir.path() / "users.txt").string(), pool_mode));
         core::ProcessOptions options;
         options.run_as_user = "postgres";
         m_log = (m_dir.path() / "pgbouncer.log").string();

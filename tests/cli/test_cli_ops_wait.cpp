@@ -46,7 +46,7 @@ TEST(CliOpsWait, WaitForDbRetriesUntilTheServerStarts)
     testkit::TempDir dir;
     const auto migrations = one_migration(dir);
     pg::ThrowawayCluster late;
-    const auto conninfo = late.tcp_conninfo("postgres");
+    const auto conninfo = late.conninfo("postgres");
     late.stop();
 
     const auto started = std::chrono::steady_clock::now();
@@ -84,7 +84,7 @@ TEST(CliOpsWait, JsonLogsGoToStderrAndResultsToStdout)
     const auto out = dir.path() / "stdout.txt";
     const auto err = dir.path() / "stderr.txt";
     auto run = [&](const std::string& format) {
-        const auto command = fmt::format("'{}' migrate -m '{}' --log-format {} --json > '{}' 2> '{}'", LOCKWISE_BINARY,
+        const auto command = fmt::format("'{}' migrate -m '{}' --log-format {} --json > '{}' 2> '{}'", testkit::lockwise_binary().string(),
                                          migrations.string(), format, out.string(), err.string());
         core::ProcessOptions options;
         options.env.emplace_back("DATABASE_URL", conninfo);

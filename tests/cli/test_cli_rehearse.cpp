@@ -82,6 +82,33 @@ TEST(CliRehearse, GatesPassAboveTheHoldAndTheHtmlIsSelfContained)
     EXPECT_NE(again.output.find("nothing to rehearse"), std::string::npos);
 }
 
+// The --exec command is part of every report (text, JSON, HTML); a password written into it
+// (a URI with a bare '%', a keyword value with a comma) never is.
+TEST(CliRehearse, ReportsNeverShowASecretOfTheExecCommand)
+{
+    Scenario scenario;
+    const auto json_path = scenario.dir.path() / "r.json";
+    const auto html_path = scenario.dir.path() / "r.html";
+    const auto command = std::string("true postgresql://u:SEC%zzRET@h/db 'host=h password=Comma,b0b-secret' ") +
+                         "&& psql -X -q -d \"$DATABASE_URL\" -c 'SELECT pg_sleep(0.3)'";
+    const auto result = scenario.run(
+        scenario.rehearse({"--exec", command, "--json", json_path.string(), "--report", html_path.string()}));
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    const auto json = testkit::read_file(json_path);
+    const auto html = testkit::read_file(html_path);
+    EXPECT_NE(json.find("pg_sleep(0.3)"), std::string::npos) << "the command is in the report:\n" << json;
+    EXPECT_NE(html.find("pg_sleep(0.3)"), std::string::npos) << "the command is in the report";
+    for (const auto* secret : {"SEC%zzRET", "zzRET", "Comma,b0b", ",b0b"}) {
+        EXPECT_EQ(result.output.find(secret), std::string::npos) << secret << " in:\n" << result.output;
+        EXPECT_EQ(json.find(secret), std::string::npos) << secret << " in:\n" << json;
+        EXPECT_EQ(html.find(secret), std::string::npos) << secret << " in the HTML report";
+    }
+    EXPECT_NO_THROW({
+        const auto parsed = nlohmann::json::parse(json);
+        EXPECT_TRUE(parsed.is_object());
+    });
+}
+
 TEST(CliRehearse, JsonToStdoutAndAnExternalCommand)
 {
     Scenario scenario;

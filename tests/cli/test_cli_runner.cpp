@@ -93,7 +93,10 @@ TEST(Runner, IdleInTransactionBlockerIsNamedAndTheApplicationNeverQueuesBehindUs
     Project project;
     seed_leads(project);
     project.write("V1__add_note.sql", "ALTER TABLE leads ADD COLUMN note text;\n");
-    auto blocker = project.connect("forgotten-shell");
+    // An application's role: --terminate-blockers spares superusers' sessions (the cluster's postgres).
+    project.connect().exec("DO $$ BEGIN CREATE ROLE shell_user LOGIN NOSUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; "
+                           "END $$; GRANT SELECT ON leads TO shell_user");
+    auto blocker = pg::Connection::connect(project.conninfo + " user=shell_user", "forgotten-shell");
     blocker.exec("BEGIN; SELECT name FROM leads WHERE id = 1");
     const int blocker_pid = blocker.backend_pid();
     ApplicationReader application(project.conninfo, "SELECT name FROM leads WHERE id = 42");
@@ -136,7 +139,10 @@ TEST(Runner, TerminateBlockersEndsAnIdleTransactionAfterTheThreshold)
     Project project;
     seed_leads(project);
     project.write("V1__add_note.sql", "ALTER TABLE leads ADD COLUMN note text;\n");
-    auto blocker = project.connect("forgotten-shell");
+    // An application's role: --terminate-blockers spares superusers' sessions (the cluster's postgres).
+    project.connect().exec("DO $$ BEGIN CREATE ROLE shell_user LOGIN NOSUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; "
+                           "END $$; GRANT SELECT ON leads TO shell_user");
+    auto blocker = pg::Connection::connect(project.conninfo + " user=shell_user", "forgotten-shell");
     blocker.exec("BEGIN; SELECT name FROM leads WHERE id = 1");
     const int blocker_pid = blocker.backend_pid();
     // A session idle in transaction on another table must survive.
@@ -317,4 +323,25 @@ TEST(Runner, LintErrorsRefuseTheRunBeforeAnythingRuns)
                   "-- lockwise:allow index-not-concurrent leads is tiny and written only by a nightly job\n"
                   "CREATE INDEX leads_name_idx ON leads (name);\n");
     EXPECT_EQ(project.run({"migrate"}).exit_code, 0);
+}
+
+TEST(Runner, DropIndexWaitsForAHolderOfTheIndexsTable)
+{
+    // LOCK TABLE touches no index: only the live catalog tells that DROP INDEX locks leads too.
+    Project project;
+    seed_leads(project);
+    project.connect().exec("CREATE INDEX leads_tenant_idx ON leads (tenant_id)");
+    project.write("V1__drop_index.sql", "DROP INDEX leads_tenant_idx;\n");
+    auto blocker = project.connect("forgotten-shell");
+    blocker.exec("BEGIN; LOCK TABLE leads IN ACCESS SHARE MODE");
+    const int blocker_pid = blocker.backend_pid();
+    testkit::BackgroundLockwise migrate({"migrate"}, project.env());
+    std::this_thread::sleep_for(3s);
+    EXPECT_TRUE(migrate.running()) << migrate.output_so_far();
+    blocker.exec("COMMIT");
+    const auto result = migrate.wait();
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_TRUE(contains(result.output, fmt::format("pid {}", blocker_pid))) << result.output;
+    EXPECT_TRUE(contains(result.output, "holds a conflicting lock; waiting for it to finish")) << result.output;
+    EXPECT_TRUE(project.connect().exec("SELECT to_regclass('leads_tenant_idx') IS NULL").get_bool(0, 0));
 }

@@ -1,6 +1,7 @@
 // What lockwise may do to others and what it needs: --terminate-blockers ends only a session
-// that blocks lockwise and matches the policy (idle in transaction long enough), and a role
-// holding only the privileges docs/reliability.md lists can run a migration.
+// that blocks lockwise and matches the policy (idle in transaction long enough, not a
+// superuser's unless runner.terminate_superusers says so), and a role holding only the
+// privileges docs/reliability.md lists can run a migration.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -45,6 +46,15 @@ bool alive(pg::Connection& connection)
     }
 }
 
+// The sessions of an application's role (the test cluster's own sessions are the superuser's).
+std::string as_app_user(const std::string& db)
+{
+    auto setup = pg::Connection::connect(db, "setup");
+    setup.exec("DO $$ BEGIN CREATE ROLE app_user LOGIN NOSUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$; "
+               "GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_user");
+    return db + " user=app_user";
+}
+
 TEST(Privileges, TerminateBlockersEndsOnlyMatchingBlockers)
 {
     const auto db = fresh_database();
@@ -53,15 +63,16 @@ TEST(Privileges, TerminateBlockersEndsOnlyMatchingBlockers)
         setup.exec("CREATE TABLE orders (id int PRIMARY KEY); CREATE TABLE unrelated (id int PRIMARY KEY); "
                    "INSERT INTO orders VALUES (1); INSERT INTO unrelated VALUES (1)");
     }
+    const auto app = as_app_user(db);
     // Idle in transaction, but on a table lockwise does not touch: must survive.
-    auto bystander = pg::Connection::connect(db, "bystander");
+    auto bystander = pg::Connection::connect(app, "bystander");
     bystander.exec("BEGIN; SELECT * FROM unrelated");
     // Idle in transaction on orders: blocks the ALTER and matches the policy: must be terminated.
-    auto idle_blocker = pg::Connection::connect(db, "idle-blocker");
+    auto idle_blocker = pg::Connection::connect(app, "idle-blocker");
     idle_blocker.exec("BEGIN; SELECT * FROM orders");
     std::this_thread::sleep_for(1200ms);
     // Active on orders for 3 s: blocks the ALTER too, but is working: must survive and finish.
-    auto active_blocker = pg::Connection::connect(db, "active-blocker");
+    auto active_blocker = pg::Connection::connect(app, "active-blocker");
     active_blocker.send("BEGIN; SELECT count(*) FROM orders, pg_sleep(3); COMMIT");
     std::this_thread::sleep_for(200ms);
 
@@ -81,6 +92,34 @@ TEST(Privileges, TerminateBlockersEndsOnlyMatchingBlockers)
     EXPECT_EQ(check.exec("SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note'")
                   .get_int(0, 0),
               1);
+}
+
+// A DBA's session (a superuser's) idle in transaction on the table is never terminated by the
+// policy alone: the migration runs out of its budget and the session lives. Only the separate
+// runner.terminate_superusers opt-in lets the policy end it.
+TEST(Privileges, TerminateBlockersSparesASuperuserBlocker)
+{
+    const auto db = fresh_database();
+    {
+        auto setup = pg::Connection::connect(db, "setup");
+        setup.exec("CREATE TABLE orders (id int PRIMARY KEY)");
+    }
+    auto dba = pg::Connection::connect(db, "dba-shell");
+    ASSERT_EQ(dba.exec("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").get(0, 0), "t");
+    dba.exec("BEGIN; SELECT * FROM orders");
+    std::this_thread::sleep_for(1200ms);
+    TempDir dir;
+    dir.write("V1__orders_note.sql", "-- lockwise:retries 2\nALTER TABLE orders ADD COLUMN note text;\n");
+    const std::vector<std::string> args = {"migrate", "--migrations", dir.path().string(), "--terminate-blockers",
+                                           "idle-in-transaction:1s", "--log-format", "plain"};
+    const auto spared = run_bounded(args, {{"DATABASE_URL", db}, {"LOCKWISE_DDL_RETRY_BUDGET", "2s"}});
+    EXPECT_EQ(spared.exit_code, 3) << spared.output;
+    EXPECT_TRUE(alive(dba)) << "a superuser's session was terminated:\n" << spared.output;
+    EXPECT_NE(spared.output.find("dba-shell"), std::string::npos) << "the blocker must be named:\n" << spared.output;
+
+    const auto opted_in = run_bounded(args, {{"DATABASE_URL", db}, {"LOCKWISE_TERMINATE_SUPERUSERS", "true"}});
+    EXPECT_EQ(opted_in.exit_code, 0) << opted_in.output;
+    EXPECT_FALSE(alive(dba)) << "runner.terminate_superusers did not let the policy end it:\n" << opted_in.output;
 }
 
 TEST(Privileges, WithoutTheFlagNoSessionIsTerminated)

@@ -73,7 +73,8 @@ struct TlsFixture {
                             {"ssl_key_file", certificates.key()},
                             {"ssl_ca_file", certificates.ca()}};
         // TCP only with TLS: a client that does not use it is rejected, so success proves TLS.
-        options.hba_lines = {"hostssl all all 127.0.0.1/32 trust", "hostnossl all all 127.0.0.1/32 reject"};
+        options.tcp = true;
+        options.hba_lines = {"hostssl all all 127.0.0.1/32 scram-sha-256", "hostnossl all all 127.0.0.1/32 reject"};
         cluster = std::make_unique<pg::ThrowawayCluster>(options);
     }
 };
@@ -91,16 +92,16 @@ TEST(Tls, MigrateOverVerifyFull)
     TempDir dir;
     dir.write("V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY, v text);\n");
     dir.write("V2__idx.sql", "CREATE INDEX CONCURRENTLY t_v_idx ON t (v);\n");
-    const auto url = fmt::format("postgresql://postgres@localhost:{}/tls_ok?sslmode=verify-full&sslrootcert={}",
-                                 f.cluster->port(), f.certificates.ca());
+    const auto url = fmt::format("postgresql://postgres:{}@localhost:{}/tls_ok?sslmode=verify-full&sslrootcert={}",
+                                 f.cluster->password(), f.cluster->port(), f.certificates.ca());
     const auto result = run_lockwise({"migrate", "--migrations", dir.path().string(), "--log-format", "plain"}, {{"DATABASE_URL", url}});
     ASSERT_EQ(result.exit_code, 0) << result.output;
     const auto status = run_lockwise({"status", "--migrations", dir.path().string()}, {{"DATABASE_URL", url}});
     EXPECT_EQ(status.exit_code, 0) << status.output;
     // And plain TCP without TLS really is refused by this server.
     const auto plain = run_lockwise({"status", "--migrations", dir.path().string()},
-                                    {{"DATABASE_URL", fmt::format("postgresql://postgres@127.0.0.1:{}/tls_ok?sslmode=disable",
-                                                                  f.cluster->port())}});
+                                    {{"DATABASE_URL", fmt::format("postgresql://postgres:{}@127.0.0.1:{}/tls_ok?sslmode=disable",
+                                                                  f.cluster->password(), f.cluster->port())}});
     EXPECT_EQ(plain.exit_code, 7) << plain.output;
     auto check = pg::Connection::connect(f.cluster->conninfo("tls_ok"), "check");
     EXPECT_EQ(check.exec("SELECT count(*) FROM lockwise.schema_history WHERE status = 'succeeded'").get_int(0, 0), 2);
@@ -111,8 +112,8 @@ TEST(Tls, WrongCaIsRefused)
     auto& f = tls();
     TempDir dir;
     dir.write("V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
-    const auto url = fmt::format("postgresql://postgres@localhost:{}/postgres?sslmode=verify-full&sslrootcert={}",
-                                 f.cluster->port(), f.certificates.other_ca());
+    const auto url = fmt::format("postgresql://postgres:{}@localhost:{}/postgres?sslmode=verify-full&sslrootcert={}",
+                                 f.cluster->password(), f.cluster->port(), f.certificates.other_ca());
     const auto result = run_lockwise({"migrate", "--migrations", dir.path().string()}, {{"DATABASE_URL", url}});
     EXPECT_EQ(result.exit_code, 7) << result.output;
     EXPECT_NE(result.output.find("certificate verify failed"), std::string::npos) << result.output;
@@ -124,8 +125,8 @@ TEST(Tls, HostNameMismatchIsRefused)
     TempDir dir;
     dir.write("V1__t.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
     // The certificate names localhost only; 127.0.0.1 is not it.
-    const auto url = fmt::format("postgresql://postgres@127.0.0.1:{}/postgres?sslmode=verify-full&sslrootcert={}",
-                                 f.cluster->port(), f.certificates.ca());
+    const auto url = fmt::format("postgresql://postgres:{}@127.0.0.1:{}/postgres?sslmode=verify-full&sslrootcert={}",
+                                 f.cluster->password(), f.cluster->port(), f.certificates.ca());
     const auto result = run_lockwise({"migrate", "--migrations", dir.path().string()}, {{"DATABASE_URL", url}});
     EXPECT_EQ(result.exit_code, 7) << result.output;
     EXPECT_NE(result.output.find("does not match host name"), std::string::npos) << result.output;

@@ -232,11 +232,13 @@ TEST(BackfillEngine, UpdateWithItsOwnFromJoinsTheRowsItHolds)
     ASSERT_TRUE(spec.has_value());
     ASSERT_TRUE(spec->has_from);
 
-    const AppHoldsRows app(conninfo, "SELECT id FROM leads WHERE id % 4 <> 0 AND id % 40 = 1 FOR UPDATE", 500ms);
+    // Held long enough to outlast the plan-time checks run_backfill repeats on a loaded machine,
+    // released before the third pass (revisits after 600 ms and 1.2 s more).
+    const AppHoldsRows app(conninfo, "SELECT id FROM leads WHERE id % 4 <> 0 AND id % 40 = 1 FOR UPDATE", 1500ms);
     ASSERT_GT(app.rows(), 5);
     RecordingObserver observer;
     auto options = test_options();
-    options.revisit_delay = 300ms;
+    options.revisit_delay = 600ms;
     const auto result = run_backfill(connection, *spec, options, observer);
 
     EXPECT_EQ(differences(connection), 0);
@@ -605,4 +607,101 @@ TEST(BackfillEngine, ValidationAgainstTheDatabase)
     } catch (const core::Error& error) {
         EXPECT_EQ(error.code(), core::ExitCode::usage);
     }
+}
+
+namespace {
+
+// The seed guide's one-shot UPDATE, verbatim, and the directive line of examples/ migration 36.
+const std::string k_seed_guide_update =
+    "UPDATE leads l SET last_call_direction = fc.direction FROM (SELECT DISTINCT ON (lead_id) lead_id, direction "
+    "FROM call_log WHERE lead_id IS NOT NULL ORDER BY lead_id, created_at) fc WHERE l.id = fc.lead_id AND "
+    "l.last_call_direction IS NULL";
+const std::map<std::string, std::string> k_example_directive = {
+    {"key", "id"}, {"partition", "tenant_id"}, {"batch", "auto"}, {"target-ms", "200"}};
+
+// leads_plain: a copy of leads with the seed guide's UPDATE run on it in one statement.
+void seed_guide_update_copy(pg::Connection& connection)
+{
+    connection.exec("DROP TABLE IF EXISTS leads_plain; CREATE TABLE leads_plain AS SELECT * FROM leads");
+    const auto pos = k_seed_guide_update.find("leads l");
+    connection.exec(k_seed_guide_update.substr(0, pos) + "leads_plain l" + k_seed_guide_update.substr(pos + 7));
+}
+
+} // namespace
+
+// Issue 16 item 1: the seed guide's join runs with each batch's keys pushed into its
+// DISTINCT ON subquery (a parse-tree edit), so a batch reads its own calls only, and the
+// result is the one-shot UPDATE's.
+TEST(BackfillEngine, SeedGuideJoinRunsWithTheBatchPushedIntoItsSubquery)
+{
+    auto connection = pg::Connection::connect(testkit::fresh_database());
+    seed(connection, {3000, 900, 100});
+    seed_guide_update_copy(connection);
+    const auto spec = spec_from_sql(k_seed_guide_update, k_example_directive);
+    ASSERT_TRUE(spec.has_value());
+    EXPECT_EQ(spec->pushdown_key, "id");
+    EXPECT_EQ(spec->pushdown_problem, "");
+    EXPECT_NE(spec->batch_head_text.find("lead_id = ANY(ARRAY(SELECT lockwise_locked.k FROM lockwise_locked))"),
+              std::string::npos)
+        << spec->batch_head_text;
+    EXPECT_NE(spec->batch_head_text.find("lead_id IS NOT NULL AND"), std::string::npos) << "ANDed to its own WHERE";
+
+    const auto scaling = estimate_batch_scaling(connection, *spec);
+    ASSERT_TRUE(scaling.has_value());
+    EXPECT_TRUE(scaling->scales) << describe_batch_scaling(*scaling, "leads");
+    EXPECT_TRUE(validate_against_database(connection, *spec).empty());
+
+    RecordingObserver observer;
+    const auto result = run_backfill(connection, *spec, test_options(), observer);
+    EXPECT_EQ(differences(connection), 0) << "the same rows as the one-shot UPDATE";
+    EXPECT_EQ(result.rows_updated,
+              connection.exec("SELECT count(*) FROM leads_plain WHERE last_call_direction IS NOT NULL").get_int(0, 0));
+}
+
+// Issue 16 item 2: a batch that recomputes the whole DISTINCT ON is refused with the estimate
+// and the rewrite: the seed guide's UPDATE when its subquery can't be narrowed (here: the
+// pushdown withheld), and a form whose LIMIT makes the narrowing unprovable.
+TEST(BackfillEngine, BatchThatReadsTheWholeSubqueryIsRefused)
+{
+    auto connection = pg::Connection::connect(testkit::fresh_database());
+    seed(connection, {3000, 900, 100});
+    auto small_batches = k_example_directive;
+    small_batches["batch"] = "10"; // 400 batches of the 4,000 leads: each would sort every call again
+    auto unpushed = spec_from_sql(k_seed_guide_update, small_batches);
+    ASSERT_TRUE(unpushed.has_value());
+    unpushed->batch_head_text.clear();
+    const auto scaling = estimate_batch_scaling(connection, *unpushed);
+    ASSERT_TRUE(scaling.has_value());
+    EXPECT_FALSE(scaling->scales);
+    EXPECT_EQ(scaling->widest_scan, "public.call_log");
+    EXPECT_GT(scaling->widest_scan_rows, 5000) << "every call, each batch";
+    ASSERT_TRUE(scaling->seconds.has_value());
+    const auto text = describe_batch_scaling(*scaling, "leads");
+    EXPECT_NE(text.find("each batch reads ~"), std::string::npos) << text;
+    EXPECT_NE(text.find("call_log rows; about "), std::string::npos) << text;
+    EXPECT_NE(text.find(" leads rows"), std::string::npos) << text;
+
+    const auto limited = spec_from_sql(
+        "UPDATE leads l SET last_call_direction = fc.direction FROM (SELECT DISTINCT ON (lead_id) lead_id, direction "
+        "FROM call_log WHERE lead_id IS NOT NULL ORDER BY lead_id, created_at LIMIT 1000000) fc WHERE l.id = fc.lead_id AND "
+        "l.last_call_direction IS NULL",
+        small_batches);
+    ASSERT_TRUE(limited.has_value());
+    EXPECT_TRUE(limited->batch_head_text.empty());
+    EXPECT_NE(limited->pushdown_problem.find("LIMIT"), std::string::npos) << limited->pushdown_problem;
+    const auto errors = validate_against_database(connection, *limited);
+    ASSERT_EQ(errors.size(), 1U);
+    EXPECT_NE(errors[0].message.find("a batch does not scale: each batch reads ~"), std::string::npos) << errors[0].message;
+    EXPECT_NE(errors[0].message.find("LIMIT"), std::string::npos) << errors[0].message;
+    EXPECT_NE(errors[0].hint.find("instead:"), std::string::npos) << errors[0].hint;
+    EXPECT_NE(errors[0].hint.find("LIMIT 1"), std::string::npos) << errors[0].hint;
+    RecordingObserver observer;
+    EXPECT_THROW(run_backfill(connection, *limited, test_options(), observer), core::Error);
+    EXPECT_EQ(connection.exec("SELECT count(*) FROM leads WHERE last_call_direction IS NOT NULL").get_int(0, 0), 0)
+        << "nothing ran";
+
+    // The example's correlated form reads only its own rows: it scales.
+    const auto example = estimate_batch_scaling(connection, seed_spec());
+    ASSERT_TRUE(example.has_value());
+    EXPECT_TRUE(example->scales) << describe_batch_scaling(*example, "leads");
 }

@@ -207,3 +207,43 @@ TEST(FleetRun, TargetsFilesInBothFormatsAndTheirErrors)
         EXPECT_NE(message.find(bad.string() + ":4: error: target \"c\": invalid connection string"), std::string::npos) << message;
     }
 }
+
+// fleet.allowed_hosts: every host a target names must be listed (exact, *.domain, a socket
+// directory); all the others are reported at once, before any connection.
+TEST(FleetRun, AllowedHostsRestrictTargets)
+{
+    const auto allowed = fleet::parse_allowed_hosts(" db1.internal, *.shards.internal ,/run/postgresql,");
+    ASSERT_EQ(allowed.size(), 3u);
+    EXPECT_TRUE(fleet::host_allowed("DB1.Internal", allowed));
+    EXPECT_TRUE(fleet::host_allowed("s7.shards.internal", allowed));
+    EXPECT_FALSE(fleet::host_allowed("shards.internal", allowed)) << "*.domain is for names under it";
+    EXPECT_FALSE(fleet::host_allowed("evilshards.internal", allowed));
+    EXPECT_TRUE(fleet::host_allowed("/run/postgresql", allowed));
+    EXPECT_FALSE(fleet::host_allowed("/RUN/postgresql", allowed)) << "a path compares exactly";
+    EXPECT_FALSE(fleet::host_allowed("", allowed));
+
+    const std::string content = "ok1 host=db1.internal dbname=app\n"
+                                "ok2 postgresql://app@s1.shards.internal,s2.shards.internal/app\n"
+                                "evil host=elsewhere.example sslmode=disable dbname=app\n"
+                                "half host=db1.internal,attacker.example dbname=app\n"
+                                "addr host=db1.internal hostaddr=203.0.113.9 dbname=app\n"
+                                "nohost dbname=app\n";
+    try {
+        fleet::parse_targets("fleet.txt", content, allowed);
+        ADD_FAILURE() << "targets outside fleet.allowed_hosts accepted";
+    } catch (const core::Error& error) {
+        EXPECT_EQ(error.code(), core::ExitCode::usage);
+        const std::string message = error.what();
+        EXPECT_EQ(message.find("ok1"), std::string::npos) << message;
+        EXPECT_EQ(message.find("ok2"), std::string::npos) << message;
+        EXPECT_NE(message.find("fleet.txt:3: error: target \"evil\": host \"elsewhere.example\" is not in fleet.allowed_hosts"),
+                  std::string::npos)
+            << message;
+        EXPECT_NE(message.find("fleet.txt:4: error: target \"half\": host \"attacker.example\""), std::string::npos) << message;
+        EXPECT_NE(message.find("fleet.txt:5: error: target \"addr\": host \"203.0.113.9\""), std::string::npos) << message;
+        EXPECT_NE(message.find("fleet.txt:6: error: target \"nohost\" names no host"), std::string::npos) << message;
+    }
+    EXPECT_EQ(fleet::parse_targets("fleet.txt", "ok1 host=db1.internal dbname=app\n", allowed).size(), 1u);
+    EXPECT_EQ(fleet::parse_targets("fleet.txt", content.substr(0, content.find("evil")), {}).size(), 2u)
+        << "without the list every host is allowed";
+}

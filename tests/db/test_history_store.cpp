@@ -101,6 +101,66 @@ TEST(HistoryStore, HistoryOfANewerLockwiseIsRefused)
     }
 }
 
+// A role with CREATE on the database made the `lockwise` schema first (it could later add a
+// trigger that runs as the migrator): refused before anything is read or written, even for a
+// superuser migrator. A schema owned by a role the migrator is a member of is accepted.
+TEST(HistoryStore, SchemaOwnedByAnotherRoleIsRefused)
+{
+    const auto db = testkit::fresh_database();
+    const auto dbname = db.substr(db.rfind('=') + 1);
+    auto admin = pg::Connection::connect(db);
+    admin.exec("DO $$ BEGIN CREATE ROLE squatter LOGIN NOSUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    admin.exec(fmt::format("GRANT CREATE ON DATABASE {} TO squatter", pg::quote_identifier(dbname)));
+    {
+        auto squatter = pg::Connection::connect(db + " user=squatter");
+        squatter.exec("CREATE SCHEMA lockwise");
+    }
+    for (int call = 0; call < 3; ++call) {
+        history::HistoryStore store(admin);
+        try {
+            if (call == 0) {
+                store.ensure_created();
+            } else if (call == 1) {
+                store.load();
+            } else {
+                store.exists();
+            }
+            FAIL() << "expected a refusal";
+        } catch (const core::Error& error) {
+            EXPECT_EQ(error.code(), core::ExitCode::usage);
+            EXPECT_NE(std::string(error.what()).find("history schema \"lockwise\" is owned by role \"squatter\""), std::string::npos)
+                << error.what();
+            EXPECT_NE(error.hint().find("trigger"), std::string::npos) << error.hint();
+        }
+    }
+    EXPECT_FALSE(table_exists(admin, "lockwise.schema_history")) << "nothing was created in the squatter's schema";
+
+    // A history table squatted inside the migrator's own schema is refused the same way.
+    admin.exec("DROP SCHEMA lockwise CASCADE; CREATE SCHEMA lockwise; GRANT CREATE, USAGE ON SCHEMA lockwise TO squatter");
+    {
+        auto squatter = pg::Connection::connect(db + " user=squatter");
+        squatter.exec("CREATE TABLE lockwise.schema_history_meta (key text PRIMARY KEY, value text NOT NULL)");
+    }
+    try {
+        history::HistoryStore(admin).ensure_created();
+        FAIL() << "expected a refusal";
+    } catch (const core::Error& error) {
+        EXPECT_NE(std::string(error.what()).find("history table \"lockwise\".\"schema_history_meta\" is owned by role \"squatter\""),
+                  std::string::npos)
+            << error.what();
+    }
+
+    // Owned by a role the migrator is a member of: that is the migrator's own.
+    admin.exec("DROP SCHEMA lockwise CASCADE; DO $$ BEGIN CREATE ROLE migrators NOLOGIN; "
+               "EXCEPTION WHEN duplicate_object THEN NULL; END $$; GRANT migrators TO squatter");
+    admin.exec(fmt::format("GRANT CREATE ON DATABASE {} TO migrators", pg::quote_identifier(dbname)));
+    admin.exec("CREATE SCHEMA lockwise AUTHORIZATION migrators");
+    auto member = pg::Connection::connect(db + " user=squatter");
+    history::HistoryStore store(member);
+    EXPECT_NO_THROW(store.ensure_created());
+    EXPECT_TRUE(store.exists());
+}
+
 TEST(HistoryStore, BeginStepFinishAreRecorded)
 {
     auto connection = pg::Connection::connect(testkit::fresh_database());
@@ -111,8 +171,8 @@ TEST(HistoryStore, BeginStepFinishAreRecorded)
     ASSERT_EQ(applied.size(), 1U);
     EXPECT_EQ(applied[0].status, history::MigrationStatus::running);
     EXPECT_EQ(applied[0].finished_at, "");
-    store.record_step_done({"3", 0, "transaction", history::StepStatus::succeeded, 1, std::chrono::milliseconds(12)});
-    store.record_step_done({"3", 1, "autocommit", history::StepStatus::succeeded, 3, std::chrono::milliseconds(40)});
+    store.record_step_done({"3", 0, "transaction", history::StepStatus::succeeded, 1, std::chrono::milliseconds(12), {}});
+    store.record_step_done({"3", 1, "autocommit", history::StepStatus::succeeded, 3, std::chrono::milliseconds(40), {}});
     EXPECT_EQ(store.steps_done("3"), 2);
     store.finish_migration("3", history::Outcome::succeeded);
 
@@ -148,7 +208,7 @@ TEST(HistoryStore, BeginStepFinishAreRecorded)
         EXPECT_EQ(error.code(), core::ExitCode::internal);
     }
     try {
-        store.record_step_done({"99", 0, "transaction", history::StepStatus::succeeded, 1, {}});
+        store.record_step_done({"99", 0, "transaction", history::StepStatus::succeeded, 1, {}, {}});
         FAIL() << "a step of an unknown migration must not be recorded";
     } catch (const core::Error& error) {
         EXPECT_NE(std::string(error.what()).find("99"), std::string::npos);
@@ -166,7 +226,7 @@ TEST(HistoryStore, StepRecordCommitsAndRollsBackWithTheCallersTransaction)
     // Step 0 fails after its record was written: both roll back.
     work.exec("BEGIN");
     work.exec("CREATE TABLE leads (id bigint PRIMARY KEY)");
-    const auto statement = store.step_done_sql({"1", 0, "transaction", history::StepStatus::succeeded, 1, {}});
+    const auto statement = store.step_done_sql({"1", 0, "transaction", history::StepStatus::succeeded, 1, {}, {}});
     work.exec_params(statement.sql, statement.params);
     EXPECT_EQ(store.steps_done("1"), 0) << "uncommitted record invisible to the history connection";
     EXPECT_THROW(work.exec("SELECT 1/0"), pg::SqlError);
@@ -178,7 +238,7 @@ TEST(HistoryStore, StepRecordCommitsAndRollsBackWithTheCallersTransaction)
     // The retry commits: the table and the record exist together.
     work.exec("BEGIN");
     work.exec("CREATE TABLE leads (id bigint PRIMARY KEY)");
-    store.record_step_done(work, {"1", 0, "transaction", history::StepStatus::succeeded, 2, {}});
+    store.record_step_done(work, {"1", 0, "transaction", history::StepStatus::succeeded, 2, {}, {}});
     work.exec("COMMIT");
     EXPECT_EQ(store.steps_done("1"), 1);
     EXPECT_TRUE(table_exists(history_connection, "public.leads"));
@@ -191,8 +251,8 @@ TEST(HistoryStore, FailedMigrationResumesAtTheFirstUnfinishedStep)
     auto connection = pg::Connection::connect(testkit::fresh_database());
     history::HistoryStore store(connection);
     store.begin_migration(migration("2"), 3);
-    store.record_step_done({"2", 0, "transaction", history::StepStatus::succeeded, 1, {}});
-    store.record_step_done({"2", 1, "autocommit", history::StepStatus::failed, 5, {}});
+    store.record_step_done({"2", 0, "transaction", history::StepStatus::succeeded, 1, {}, {}});
+    store.record_step_done({"2", 1, "autocommit", history::StepStatus::failed, 5, {}, {}});
     store.finish_migration("2", history::Outcome::failed, "canceling statement due to lock timeout",
                            "db/V2__step.sql:4:1");
     auto applied = store.load();
@@ -206,8 +266,8 @@ TEST(HistoryStore, FailedMigrationResumesAtTheFirstUnfinishedStep)
     applied = store.load();
     EXPECT_EQ(applied[0].status, history::MigrationStatus::running);
     EXPECT_EQ(applied[0].last_error, "");
-    store.record_step_done({"2", 1, "autocommit", history::StepStatus::succeeded, 1, {}});
-    store.record_step_done({"2", 2, "backfill", history::StepStatus::warned, 1, {}});
+    store.record_step_done({"2", 1, "autocommit", history::StepStatus::succeeded, 1, {}, {}});
+    store.record_step_done({"2", 2, "backfill", history::StepStatus::warned, 1, {}, {}});
     store.finish_migration("2", history::Outcome::succeeded);
     EXPECT_EQ(store.steps_done("2"), 3);
     EXPECT_EQ(store.load_steps("2")[1].status, "succeeded");
@@ -248,7 +308,7 @@ TEST(HistoryStore, DriftIsFoundAndRepaired)
         store.begin_migration(m, 2);
         for (int step = 0; step < steps; ++step) {
             store.record_step_done({history::canonical_version(m.version), step, "transaction",
-                                    history::StepStatus::succeeded, 1, {}});
+                                    history::StepStatus::succeeded, 1, {}, {}});
         }
         store.finish_migration(history::canonical_version(m.version), outcome, outcome == history::Outcome::failed ? "boom" : "");
     };

@@ -69,8 +69,9 @@ TEST(LoadGenerator, HoldsTargetRateWithTheExampleWorkload)
     }
     EXPECT_EQ(snapshot.failed, 0U) << errors;
     const double expected = 200.0 * static_cast<double>(snapshot.elapsed.count()) / 1e6;
+    // Held against the time that really passed: under ThreadSanitizer or on a loaded machine the
+    // two sleeps above last longer than 2 s, and the schedule follows the clock, not the sleeps.
     EXPECT_NEAR(static_cast<double>(snapshot.committed), expected, 0.05 * expected);
-    EXPECT_NEAR(static_cast<double>(snapshot.committed), 400, 20);
     EXPECT_GE(snapshot.started + 1, snapshot.scheduled) << "no backlog on an idle database";
     // The weights (40/25/30/5) show in the mix.
     EXPECT_NEAR(static_cast<double>(snapshot.transactions.at("new_call").committed) / static_cast<double>(snapshot.committed), 0.40, 0.08);
@@ -167,7 +168,9 @@ SELECT 1 / 0;
     EXPECT_EQ(snapshot.errors.at("22012"), divide.failed);
     EXPECT_EQ(snapshot.errors.size(), 2U);
     EXPECT_EQ(snapshot.failed, duplicate.failed + divide.failed);
-    EXPECT_NEAR(static_cast<double>(snapshot.committed + snapshot.failed), 200, 12) << "failures don't slow the schedule";
+    const double scheduled = 200.0 * static_cast<double>(snapshot.elapsed.count()) / 1e6;
+    EXPECT_NEAR(static_cast<double>(snapshot.committed + snapshot.failed), scheduled, 0.06 * scheduled)
+        << "failures don't slow the schedule";
     std::uint64_t window_failures = 0;
     for (const auto& window : snapshot.windows) {
         window_failures += window.failed;

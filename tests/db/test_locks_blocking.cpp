@@ -209,11 +209,18 @@ TEST(LocksBlocking, PolicySelectsOnlyTheLongIdleBlockerAndTerminationUnblocks)
     std::this_thread::sleep_for(300ms);
     info = locks::blocking_info(q.watcher, q.b.backend_pid());
     ASSERT_EQ(info.blockers.size(), 1U);
-    const auto reason = locks::should_terminate(info.blockers[0], locks::parse_terminate_policy("idle-in-transaction:200ms"));
+    // The test's sessions are the cluster's superuser: spared unless the policy says otherwise.
+    auto policy = locks::parse_terminate_policy("idle-in-transaction:200ms");
+    ASSERT_TRUE(info.blockers[0].superuser);
+    EXPECT_FALSE(info.blockers[0].other_database);
+    EXPECT_FALSE(locks::should_terminate(info.blockers[0], policy).has_value()) << "a superuser's session was selected";
+    EXPECT_FALSE(locks::terminate_blocker(q.watcher, a_pid, "spared", policy)) << "a superuser's session was terminated";
+    policy.superusers = true;
+    const auto reason = locks::should_terminate(info.blockers[0], policy);
     ASSERT_TRUE(reason.has_value());
     EXPECT_NE(reason->find("pid " + std::to_string(a_pid)), std::string::npos) << *reason;
 
-    EXPECT_TRUE(locks::terminate_backend(q.watcher, a_pid, *reason + " */ DROP TABLE t; /*"));
+    EXPECT_TRUE(locks::terminate_blocker(q.watcher, a_pid, *reason + " */ DROP TABLE t; /*", policy));
     // B gets its lock and finishes; C and D follow.
     std::optional<pg::Result> done;
     ASSERT_TRUE(wait_until([&] { return (done = q.b.wait(0ms)).has_value(); })) << "B still blocked";
@@ -362,7 +369,7 @@ TEST(LocksWatch, SurvivesItsConnectionBeingTerminated)
     auto target = pg::Connection::connect(conninfo, "target");
     locks::LockWatch watch(conninfo, target.backend_pid());
     ASSERT_TRUE(watch.wait_for_poll(0, 2s).found);
-    admin.exec("SELECT pg_terminate_backend(pid, 2000) FROM pg_stat_activity WHERE application_name = 'lockwise-watch'");
+    admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lockwise-watch'");
     ASSERT_TRUE(wait_until([&] { return !watch.snapshot().error.empty(); }, 3s)) << "the failed poll is reported";
     ASSERT_TRUE(wait_until([&] { return watch.snapshot().error.empty() && watch.snapshot().found; }, 5s))
         << "the watch reconnects";

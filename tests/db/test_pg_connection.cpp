@@ -123,3 +123,42 @@ TEST(Conninfo, RedactsKeyValueAndUris)
     EXPECT_EQ(pg::redact_conninfo("host='unterminated").find("unterminated"), std::string::npos);
     EXPECT_EQ(pg::scrub_secrets("failed for hunter2", "password=hunter2"), "failed for ***");
 }
+
+// libpq quotes the token it could not parse, which may be the password: lockwise says what is
+// wrong in its own words, for validation and for a connection attempt alike.
+TEST(Conninfo, ParseErrorsNeverQuoteTheValue)
+{
+    struct Case {
+        std::string conninfo;
+        std::string secret;
+        std::string problem;
+    };
+    const std::vector<Case> cases = {
+        {"postgresql://u:SEC%zzRET@h/db", "SEC%zzRET", "invalid percent-encoded token"},
+        {"host=h password=abc TAIL", "TAIL", "a word without \"=\""},
+        {"host=h password=a,b x=y", "a,b", "an unknown connection option"},
+        {"host=h password='s3cr3t-open", "s3cr3t-open", "a quoted value is not terminated"},
+        {"postgresql://u:p@h/db?password=x%00y", "x%00y", "a percent-encoded NUL"},
+        {"postgresql://u:pw@[::1/db?sslmode=zz-secret", "zz-secret", "IPv6 host address without its closing"},
+    };
+    for (const auto& c : cases) {
+        std::string problem;
+        EXPECT_FALSE(pg::conninfo_is_valid(c.conninfo, problem)) << c.conninfo;
+        EXPECT_NE(problem.find(c.problem), std::string::npos) << problem;
+        EXPECT_NE(problem.find("the value is not shown"), std::string::npos) << problem;
+        EXPECT_EQ(problem.find(c.secret), std::string::npos) << problem;
+        try {
+            pg::Connection::connect(c.conninfo);
+            ADD_FAILURE() << "connected with " << c.conninfo;
+        } catch (const pg::SqlError& error) {
+            const std::string message = error.what();
+            EXPECT_EQ(message.find(c.secret), std::string::npos) << message;
+            EXPECT_NE(message.find("invalid connection string: "), std::string::npos) << message;
+        }
+    }
+    // Hosts of a parsable string, for fleet.allowed_hosts.
+    EXPECT_EQ(pg::conninfo_hosts("host=a,b hostaddr=10.0.0.1 dbname=x"), (std::vector<std::string>{"a", "b", "10.0.0.1"}));
+    EXPECT_EQ(pg::conninfo_hosts("postgresql://u@db1.internal:5432,db2.internal/app"),
+              (std::vector<std::string>{"db1.internal", "db2.internal"}));
+    EXPECT_TRUE(pg::conninfo_hosts("dbname=x").empty());
+}

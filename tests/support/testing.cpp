@@ -139,6 +139,7 @@ void BackgroundLockwise::kill(int signal_number) { ::kill(m_pid, signal_number);
 std::string BackgroundLockwise::output_so_far() const { return read_file(m_dir.path() / "output.log"); }
 
 std::filesystem::path source_dir() { return LOCKWISE_SOURCE_DIR; }
+std::filesystem::path lockwise_binary() { return LOCKWISE_BINARY; }
 
 std::string read_file(const std::filesystem::path& path)
 {

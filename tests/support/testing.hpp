@@ -65,6 +65,7 @@ private:
 };
 
 std::filesystem::path source_dir();
+std::filesystem::path lockwise_binary(); // the `lockwise` built next to the tests
 std::string read_file(const std::filesystem::path& path);
 
 } // namespace lockwise::testkit

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "lockwise/backfill/spec.hpp"
+#include "support/testing.hpp"
 
 using namespace lockwise;
 using namespace lockwise::backfill;
@@ -144,11 +145,30 @@ TEST(BackfillSpec, EveryErrorIsCollectedWithPositionAndHint)
 TEST(BackfillSpec, PendingMustParseAsOneCondition)
 {
     EXPECT_TRUE(errors_of({{"pending", "l.a IS NULL AND (l.b > 3 OR l.c = 'x;y')"}}).empty());
-    for (const auto* bad : {"l.a IS NULL)", "l.a = 'open", "true; DROP TABLE leads", "l.a IS", "   "}) {
+    // Each would parse inside "WHERE (...)": closing a parenthesis it did not open, adding a
+    // clause or a statement. None may reach a batch.
+    for (const auto* bad : {"l.a IS NULL)", "l.a = 'open", "true; DROP TABLE leads", "l.a IS", "   ", "done) OR (true",
+                            "true) OR (true", "true GROUP BY 1", "true UNION SELECT 1", "true ORDER BY 1", "true LIMIT 1",
+                            "true FOR UPDATE", "true HAVING true", "true WINDOW w AS ()", "true) UNION (SELECT 1"}) {
         const auto errors = errors_of({{"pending", bad}});
         ASSERT_EQ(errors.size(), 1U) << bad;
-        EXPECT_NE(errors.front().message.find("is not a valid condition"), std::string::npos) << errors.front().message;
+        EXPECT_NE(errors.front().message.find("is not one condition"), std::string::npos) << errors.front().message;
+        EXPECT_EQ(errors.front().line, 13) << "at the directive";
     }
+}
+
+TEST(BackfillSpec, PendingIsPrintedFromItsParseTree)
+{
+    std::vector<catalog::Diagnostic> errors;
+    // Comments, spacing and grouping come back as libpg_query's deparser prints them: the
+    // engine wraps exactly one expression in its own parentheses.
+    auto spec = parse_backfill_spec(directive({{"pending", "l.a IS NULL -- ) OR (true\n OR l.b"}}), update_statement(), errors);
+    ASSERT_TRUE(errors.empty()) << errors.front().message;
+    EXPECT_EQ(spec.pending, "l.a IS NULL OR l.b");
+    spec = parse_backfill_spec(directive({{"pending", "(l.a)   AND NOT EXISTS (SELECT 1 FROM x WHERE x.id = l.id)"}}),
+                               update_statement(), errors);
+    ASSERT_TRUE(errors.empty()) << errors.front().message;
+    EXPECT_EQ(spec.pending, "l.a AND NOT EXISTS (SELECT 1 FROM x WHERE x.id = l.id)");
 }
 
 TEST(BackfillSpec, RefusesWhatItCannotBatch)
@@ -188,7 +208,7 @@ TEST(BackfillSpec, UpdateFromScansEveryRowUnlessPendingIsGiven)
 
 TEST(BackfillSpec, TheSeedMigrationParsesIntoASpec)
 {
-    const auto path = std::string(LOCKWISE_SOURCE_DIR) + "/examples/migrations/V36__last_call_direction.sql";
+    const auto path = (testkit::source_dir() / "examples/migrations/V36__last_call_direction.sql").string();
     std::FILE* file = std::fopen(path.c_str(), "rb");
     if (file == nullptr) {
         GTEST_SKIP() << "examples/ not present";

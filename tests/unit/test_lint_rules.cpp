@@ -21,7 +21,7 @@ sql::Statement statement(std::string text, std::string kind, std::size_t offset,
 
 sql::RelationLock lock(std::string name, LockMode mode, bool created = false)
 {
-    return {"", std::move(name), mode, created};
+    return {"", std::move(name), mode, created, "", false};
 }
 
 // A migration whose text is the statements joined by ";\n", with spans set to match.

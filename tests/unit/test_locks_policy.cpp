@@ -112,6 +112,23 @@ TEST(LocksTerminate, OnlyLongIdleTransactionsOfClients)
     EXPECT_FALSE(should_terminate(blocker("", 10min, "walsender"), policy).has_value());
 }
 
+TEST(LocksTerminate, SuperusersAndOtherDatabasesOnlyWithTheirOwnOptIn)
+{
+    TerminatePolicy policy;
+    policy.min_idle = 30s;
+    auto dba = blocker("idle in transaction", 10min);
+    dba.superuser = true;
+    auto elsewhere = blocker("idle in transaction", 10min);
+    elsewhere.other_database = true;
+    EXPECT_FALSE(should_terminate(dba, policy).has_value()) << "a superuser's session by the policy alone";
+    EXPECT_FALSE(should_terminate(elsewhere, policy).has_value()) << "another database's session by the policy alone";
+    policy.superusers = true;
+    EXPECT_TRUE(should_terminate(dba, policy).has_value());
+    EXPECT_FALSE(should_terminate(elsewhere, policy).has_value()) << "one opt-in does not imply the other";
+    policy.other_databases = true;
+    EXPECT_TRUE(should_terminate(elsewhere, policy).has_value());
+}
+
 namespace {
 
 TreeNode node(int pid, std::string state, std::vector<int> blocked_by, std::string query)
@@ -182,7 +199,9 @@ TEST(LocksTree, CyclesAndEmptyTreesTerminate)
 
 TEST(LocksJson, EscapesEverything)
 {
-    EXPECT_EQ(json_string("a\"b\\c\nd\te\x01"), R"("a\"b\\c\nd\te\u0001")");
+    // Control bytes other than newline and tab are made visible (report::sanitize) before escaping.
+    EXPECT_EQ(json_string("a\"b\\c\nd\te\x01"), R"("a\"b\\c\nd\te\\x01")");
+    EXPECT_EQ(json_string("ALTER ROLE x PASSWORD 'pw'"), R"("ALTER ROLE x PASSWORD '***'")");
     EXPECT_EQ(json_string("caf\xC3\xA9"), "\"caf\xC3\xA9\"");
     EXPECT_EQ(json_string("bad\xFF"), "\"bad\xEF\xBF\xBD\"");
     EXPECT_TRUE(nlohmann::json::accept(json_string("\xC3(\x80 \xF0\x9F\x98\x80")));
@@ -195,4 +214,16 @@ TEST(LocksDuration, Parses)
     EXPECT_EQ(parse_duration("2min"), 2min);
     EXPECT_FALSE(parse_duration("ms").has_value());
     EXPECT_FALSE(parse_duration("10").has_value());
+}
+
+TEST(LocksJsonString, OverlongFormsAndSurrogatesBecomeReplacementCharacters)
+{
+    // Found by fuzz_locks_json_string: E0 93 96 is an overlong form that JSON parsers refuse.
+    for (const std::string bad : {"\xE0\x93\x96", "\xED\xA0\x80", "\xF0\x80\x80\x80", "\xF4\x90\x80\x80"}) {
+        const auto literal = lockwise::locks::json_string("a" + bad + "b");
+        const auto parsed = nlohmann::json::parse(literal, nullptr, false);
+        ASSERT_FALSE(parsed.is_discarded()) << literal;
+        EXPECT_EQ(parsed.get<std::string>().find("\xEF\xBF\xBD"), 1u) << literal;
+    }
+    EXPECT_EQ(lockwise::locks::json_string("\xE2\x82\xAC"), "\"\xE2\x82\xAC\""); // a valid euro sign stays
 }

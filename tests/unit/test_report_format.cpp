@@ -1,6 +1,9 @@
-// Timestamp, count and rate formatting, and secret scrubbing in free text.
+// Timestamp, count and rate formatting, secret scrubbing in free text, and the output filter.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "lockwise/core/secrets.hpp"
 #include "lockwise/report/format.hpp"
 #include "lockwise/report/redact.hpp"
 
@@ -63,6 +66,47 @@ TEST(ReportRedact, EdgeCases)
     EXPECT_EQ(scrub_text("postgres://a:b@h postgres://c:d@h"), "postgres://a:***@h postgres://c:***@h");
     EXPECT_EQ(scrub_text("postgres://a:b"), "postgres://a:b") << "host:port without user info";
     EXPECT_EQ(scrub_text("://:@"), "://:***@");
+}
+
+TEST(ReportRedact, ScrubsEveryQuotingOfPassword)
+{
+    // A password value runs to white space: commas, semicolons and quotes belong to it.
+    EXPECT_EQ(scrub_text("host=h password=a,b dbname=x"), "host=h password=*** dbname=x");
+    EXPECT_EQ(scrub_text("password=a;b&c\"d"), "password=***");
+    // Inside a URI's query the next parameter ends it.
+    EXPECT_EQ(scrub_text("postgresql://h/db?password=a,b&sslmode=require"), "postgresql://h/db?password=***&sslmode=require");
+    EXPECT_EQ(scrub_text("ALTER ROLE app PASSWORD E'it\\'s x';"), "ALTER ROLE app PASSWORD '***';");
+    EXPECT_EQ(scrub_text("ALTER ROLE app PASSWORD e'x' VALID UNTIL 'infinity'"), "ALTER ROLE app PASSWORD '***' VALID UNTIL 'infinity'");
+    EXPECT_EQ(scrub_text("ALTER ROLE app PASSWORD U&'d\\0061t' LOGIN"), "ALTER ROLE app PASSWORD '***' LOGIN");
+    EXPECT_EQ(scrub_text("CREATE ROLE app PASSWORD $$x y$$ LOGIN"), "CREATE ROLE app PASSWORD '***' LOGIN");
+    EXPECT_EQ(scrub_text("CREATE ROLE app PASSWORD $pw$a$$b$pw$;"), "CREATE ROLE app PASSWORD '***';");
+    EXPECT_EQ(scrub_text("CREATE ROLE app PASSWORD'x';"), "CREATE ROLE app PASSWORD'***';");
+    EXPECT_EQ(scrub_text("CREATE ROLE app PASSWORD $$unterminated"), "CREATE ROLE app PASSWORD '***'");
+    EXPECT_EQ(scrub_text("ALTER ROLE app PASSWORD NULL"), "ALTER ROLE app PASSWORD NULL");
+    EXPECT_EQ(scrub_text("PREPARE p AS ALTER ROLE app PASSWORD $1"), "PREPARE p AS ALTER ROLE app PASSWORD $1");
+    // A password libpq could not parse keeps raw '@' and '/': hidden up to the last '@'.
+    EXPECT_EQ(scrub_text("postgresql://u:SEC%zz@R/ET@h/db x"), "postgresql://u:***@h/db x");
+}
+
+TEST(ReportRedact, ControlBytesBecomeVisibleEscapes)
+{
+    EXPECT_EQ(sanitize("SELECT 1 /* \x1b[2J\x1b]0;owned\x07 */"), "SELECT 1 /* \\x1b[2J\\x1b]0;owned\\x07 */");
+    EXPECT_EQ(sanitize("a\rb\x7f c\xc2\x9b" "31m"), "a\\x0db\\x7f c\\u009b31m");
+    EXPECT_EQ(sanitize("keeps\nnew lines\tand tabs, and \xc3\xa9"), "keeps\nnew lines\tand tabs, and \xc3\xa9");
+}
+
+TEST(ReportRedact, SanitizeMasksRegisteredSecretsEverywhere)
+{
+    lockwise::core::clear_secrets();
+    lockwise::core::register_secret("SEC%zzRET");
+    lockwise::core::register_secret("abc"); // too short to mask everywhere: only the patterns hide it
+    EXPECT_EQ(sanitize("libpq: invalid percent-encoded token: \"SEC%zzRET\""), "libpq: invalid percent-encoded token: \"***\"");
+    EXPECT_EQ(sanitize("abc password=abc"), "abc password=***");
+    const auto json = sanitize_json(nlohmann::json{{"error", "token SEC%zzRET"}, {"list", {"x", "password='a b'"}}});
+    EXPECT_EQ(json["error"], "token ***");
+    EXPECT_EQ(json["list"][1], "password=***");
+    lockwise::core::clear_secrets();
+    EXPECT_EQ(sanitize("SEC%zzRET"), "SEC%zzRET");
 }
 
 TEST(ReportRedact, PlainTextIsUntouched)

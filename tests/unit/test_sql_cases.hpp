@@ -13,7 +13,11 @@
 //   types         type names that must be in used_types
 //   enum          expected enum_type
 //   verify        "no <reason>": the lock-truth test does not run this case
-//   unpredicted   relations PostgreSQL locks that the statement alone can't name
+//   unpredicted   relations PostgreSQL may lock that no rule predicts (the lock-truth test excuses them)
+//   versions      PostgreSQL major versions the case holds for: "13-15", "16-", "15" (default: all)
+//   blocker       SQL a second session runs in an open transaction so that a statement that
+//                 can't run in a transaction block waits behind it and is observed (lock truth)
+// `locks` is the full list with the dependencies learned from schema.sql (offline facts).
 #pragma once
 
 #include <filesystem>
@@ -72,7 +76,7 @@ inline void PrintTo(const ClassifyCase& value, std::ostream* out)
 inline const std::set<std::string>& case_keys()
 {
     static const std::set<std::string> keys{"kind",  "locks", "transactional", "work",   "actions",
-                                            "flags", "types", "enum",          "verify", "unpredicted"};
+                                            "flags", "types", "enum",          "verify", "unpredicted", "versions", "blocker"};
     return keys;
 }
 

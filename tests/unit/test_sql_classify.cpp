@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
+#include "lockwise/sql/facts.hpp"
 #include "lockwise/sql/statement.hpp"
+#include "support/testing.hpp"
 #include "unit/test_sql_cases.hpp"
 
 using namespace lockwise;
@@ -13,8 +17,20 @@ namespace {
 
 const std::vector<testdata::ClassifyCase>& all_cases()
 {
-    static const auto cases = testdata::read_cases(std::filesystem::path(LOCKWISE_SOURCE_DIR) / "tests/data/classify");
+    static const auto cases = testdata::read_cases(testkit::source_dir() / "tests/data/classify");
     return cases;
+}
+
+const sql::SchemaFacts& schema_facts()
+{
+    static const auto facts = [] {
+        sql::SchemaFacts learned;
+        std::ifstream input(testkit::source_dir() / "tests/data/classify/schema.sql");
+        const std::string text((std::istreambuf_iterator<char>(input)), std::istreambuf_iterator<char>());
+        sql::parse_script(text, 0, std::string_view::npos, learned);
+        return learned;
+    }();
+    return facts;
 }
 
 std::set<std::string> true_flags(const sql::Statement& statement)
@@ -40,7 +56,9 @@ TEST_P(ClassifyCaseTest, MatchesExpectation)
 {
     const auto& expected = GetParam();
     SCOPED_TRACE(expected.location + " " + expected.name + "\n" + expected.sql);
-    const auto script = sql::parse_script(expected.sql);
+    // Offline: the dependencies are what the schema file declares (sql/facts.hpp).
+    auto facts = schema_facts();
+    const auto script = sql::parse_script(expected.sql, 0, std::string_view::npos, facts);
     const auto flags = expected.words("flags");
     if (std::find(flags.begin(), flags.end(), "copy-from-stdin") != flags.end()) {
         ASSERT_EQ(script.errors.size(), 1U);

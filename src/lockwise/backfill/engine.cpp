@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
@@ -24,6 +25,7 @@ struct Target {
     std::string qualified;     // "schema"."table" or "table"
     std::string ref;           // how the UPDATE refers to the row: alias or table name (quoted)
     std::string key;           // quoted key column
+    std::string key_name;      // ... unquoted
     std::string key_type;      // format_type of the key
     std::string partition;     // quoted partition column, "" when none
     std::string partition_type;
@@ -127,6 +129,7 @@ std::optional<Target> resolve_target(pg::Connection& connection, const BackfillS
                                                       "A NULL key can't be walked: make it NOT NULL or pick another key."));
             }
             target.key = pg::quote_identifier(key_name);
+            target.key_name = key_name;
             target.key_type = key->type;
         }
     }
@@ -167,18 +170,28 @@ void explain_check(pg::Connection& connection, const BackfillSpec& spec, const s
 }
 
 // The migration's UPDATE restricted by `restriction` (a condition on the target's row), with
-// `join` (a FROM item the restriction names) added to its FROM list when not empty.
-std::string update_sql(const BackfillSpec& spec, std::string_view restriction, std::string_view join = {})
+// `join` (a FROM item the restriction names) added to its FROM list when not empty. `head` and
+// `where` default to the UPDATE as written.
+std::string update_sql(const BackfillSpec& spec, std::string_view restriction, std::string_view join = {},
+                       std::string_view head_text = {}, std::string_view where_text = {})
 {
-    std::string head(core::trim_space(spec.head_text));
+    std::string head(core::trim_space(head_text.empty() ? std::string_view(spec.head_text) : head_text));
+    const std::string_view where = head_text.empty() ? std::string_view(spec.where_text) : where_text;
     if (!join.empty()) {
         // On a new line: the head may end with a -- comment.
         head += fmt::format("{}{}", spec.has_from ? "\n , " : "\n FROM ", join);
     }
-    if (spec.where_text.empty()) {
+    if (where.empty()) {
         return fmt::format("{}\n WHERE {}", head, restriction);
     }
-    return fmt::format("{}\n WHERE ({}) AND {}", head, spec.where_text, restriction);
+    return fmt::format("{}\n WHERE ({}) AND {}", head, where, restriction);
+}
+
+// Whether batches run the UPDATE with their key set pushed into its joined subquery: the
+// plan proved it safe for a join on pushdown_key, and that is the column the walk uses.
+bool pushed_down(const BackfillSpec& spec, const Target& target)
+{
+    return !spec.batch_head_text.empty() && spec.pushdown_key == target.key_name;
 }
 
 // One batch as one statement (one snapshot, one round trip):
@@ -224,7 +237,10 @@ std::string batch_sql(const BackfillSpec& spec, const Target& target, std::strin
         "  FROM (SELECT count(*) AS n, max(k)::text AS hi FROM lockwise_keys) AS s",
         fmt::arg("key", key), fmt::arg("from", from), fmt::arg("window", window), fmt::arg("hi", hi),
         fmt::arg("limit", limit), fmt::arg("pending", target.pending),
-        fmt::arg("ref", target.ref), fmt::arg("update", update_sql(spec, fmt::format("{} = lockwise_locked.k", key), "lockwise_locked")));
+        fmt::arg("ref", target.ref), fmt::arg("update", pushed_down(spec, target)
+                                ? update_sql(spec, fmt::format("{} = lockwise_locked.k", key), "lockwise_locked", spec.batch_head_text,
+                                             spec.batch_where_text)
+                                : update_sql(spec, fmt::format("{} = lockwise_locked.k", key), "lockwise_locked")));
 }
 
 // Per-partition walking state; what the checkpoint row holds.
@@ -841,7 +857,163 @@ std::vector<catalog::Diagnostic> validate_against_database(pg::Connection& conne
                       "clause of data-modifying statements.",
                       errors);
     }
+    if (errors.empty()) {
+        if (auto refusal = batch_scaling_problem(connection, spec)) {
+            errors.push_back(std::move(*refusal));
+        }
+    }
     return errors;
+}
+
+std::optional<catalog::Diagnostic> batch_scaling_problem(pg::Connection& connection, const BackfillSpec& spec)
+{
+    const auto scaling = estimate_batch_scaling(connection, spec);
+    if (!scaling || scaling->scales) {
+        return std::nullopt;
+    }
+    auto why = fmt::format("a batch does not scale: {}", describe_batch_scaling(*scaling, spec.table));
+    if (!spec.pushdown_problem.empty()) {
+        why += fmt::format("; lockwise could not narrow the joined subquery to each batch's keys: {}", spec.pushdown_problem);
+    }
+    const auto ref = spec.alias.empty() ? spec.table : spec.alias;
+    return statement_diagnostic(
+        spec, std::move(why),
+        fmt::format("Make each batch read only its own rows. instead: a correlated subquery per row, e.g.\n"
+                    "  UPDATE {table} AS {ref}\n"
+                    "     SET <column> = (SELECT s.<value> FROM <source> AS s WHERE s.<key column> = {ref}.<key> ORDER BY ... LIMIT 1)\n"
+                    "   WHERE <pending>;\n"
+                    "or a FROM subquery whose DISTINCT ON / GROUP BY / PARTITION BY include its join column and that has "
+                    "no LIMIT, which lockwise narrows to each batch's keys itself.",
+                    fmt::arg("table", qualified_name(spec)), fmt::arg("ref", pg::quote_identifier(ref))));
+}
+
+namespace {
+
+// The top plan node of `EXPLAIN (FORMAT JSON, ...) <sql>`.
+nlohmann::json explain_json(pg::Connection& connection, std::string_view options, const std::string& sql)
+{
+    const auto result = connection.exec(fmt::format("EXPLAIN (FORMAT JSON{}) {}", options, sql));
+    const auto document = nlohmann::json::parse(std::string(result.get(0, 0)), nullptr, false);
+    if (document.is_discarded() || !document.is_array() || document.empty() || !document[0].contains("Plan")) {
+        throw core::Error(core::ExitCode::internal, "EXPLAIN returned no plan");
+    }
+    return document[0];
+}
+
+// The scan node (anywhere in the plan) that reads the most rows of one relation. A scan right
+// under a LIMIT stops early; its Plan Rows is what it would read without the LIMIT: skipped.
+void widest_scan(const nlohmann::json& node, std::string& relation, long long& rows, bool under_limit = false)
+{
+    if (!under_limit && node.contains("Relation Name") && node.contains("Plan Rows")) {
+        const auto estimate = node["Plan Rows"].get<double>() * std::max(1.0, node.value("Plan Loops", 1.0));
+        if (estimate > static_cast<double>(rows)) {
+            rows = static_cast<long long>(estimate);
+            relation = node.contains("Schema") ? node["Schema"].get<std::string>() + "." + node["Relation Name"].get<std::string>()
+                                               : node["Relation Name"].get<std::string>();
+        }
+    }
+    if (node.contains("Plans")) {
+        for (const auto& child : node["Plans"]) {
+            widest_scan(child, relation, rows, node.value("Node Type", "") == "Limit");
+        }
+    }
+}
+
+// 600000 -> "600,000": the figures a reader compares at a glance.
+std::string round_count(long long value)
+{
+    const auto digits = std::to_string(value < 0 ? -value : value);
+    std::string out = value < 0 ? "-" : "";
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) {
+            out += ',';
+        }
+        out += digits[i];
+    }
+    return out;
+}
+
+} // namespace
+
+std::optional<BatchScaling> estimate_batch_scaling(pg::Connection& connection, const BackfillSpec& spec)
+{
+    std::vector<catalog::Diagnostic> errors;
+    const auto target = resolve_target(connection, spec, errors);
+    if (!target || !errors.empty()) {
+        return std::nullopt;
+    }
+    BatchScaling scaling;
+    scaling.batch_rows = spec.fixed_batch.value_or(spec.initial_batch);
+    try {
+        const auto hi = connection.exec(fmt::format("SELECT max({}.{})::text FROM {}", target->ref, target->key, from_clause(*target, spec)));
+        if (hi.is_null(0, 0)) {
+            return std::nullopt; // an empty table: every batch is free
+        }
+        const auto bound = fmt::format("{}::{}", pg::quote_literal(hi.get(0, 0)), target->key_type);
+        // One batch's work: its keys and the UPDATE on them, as the batch statement joins them.
+        // (Not the batch statement itself: the planner would count its held-rows look, which a
+        // one-time filter skips in nearly every batch, as a full scan each time.)
+        const auto key = fmt::format("{}.{}", target->ref, target->key);
+        const auto one_batch = fmt::format(
+            "WITH lockwise_locked AS MATERIALIZED (\n"
+            "  SELECT {0} AS k FROM {1} WHERE {0} <= {2} AND ({3}) ORDER BY {0} LIMIT {4})\n{5}",
+            key, from_clause(*target, spec), bound, target->pending, scaling.batch_rows,
+            pushed_down(spec, *target)
+                ? update_sql(spec, fmt::format("{} = lockwise_locked.k", key), "lockwise_locked", spec.batch_head_text,
+                             spec.batch_where_text)
+                : update_sql(spec, fmt::format("{} = lockwise_locked.k", key), "lockwise_locked"));
+        const auto batch = explain_json(connection, "", one_batch);
+        const auto whole = explain_json(connection, "", update_sql(spec, "true"));
+        const auto pending = explain_json(connection, "", fmt::format("SELECT 1 FROM {} WHERE ({})", from_clause(*target, spec), target->pending));
+        scaling.batch_cost = batch["Plan"]["Total Cost"].get<double>();
+        scaling.whole_cost = whole["Plan"]["Total Cost"].get<double>();
+        scaling.rows_to_do = static_cast<long long>(pending["Plan"]["Plan Rows"].get<double>());
+        const auto verbose = explain_json(connection, ", VERBOSE", one_batch);
+        widest_scan(verbose["Plan"], scaling.widest_scan, scaling.widest_scan_rows);
+    } catch (const pg::SqlError& error) {
+        if (error.connection_lost()) {
+            throw;
+        }
+        return std::nullopt; // validate_against_database reports why it does not plan
+    }
+    scaling.batches = std::max(1LL, (scaling.rows_to_do + scaling.batch_rows - 1) / scaling.batch_rows);
+    const auto batches_cost = static_cast<double>(scaling.batches) * scaling.batch_cost;
+    scaling.scales = batches_cost <= k_batch_work_limit * std::max(scaling.whole_cost, 1.0) ||
+                     batches_cost - scaling.whole_cost <= k_batch_waste_floor;
+    if (scaling.scales || scaling.widest_scan.empty()) {
+        return scaling;
+    }
+    // Cost into time: a bounded, timed read of the relation the batch reads most of.
+    try {
+        const auto sample = explain_json(connection, ", ANALYZE",
+                                         fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT 100000) AS s",
+                                                     scaling.widest_scan));
+        const auto cost = sample["Plan"]["Total Cost"].get<double>();
+        const auto milliseconds = sample["Execution Time"].get<double>();
+        if (cost > 0) {
+            scaling.seconds = static_cast<double>(scaling.batches) * scaling.batch_cost * milliseconds / cost / 1000.0;
+        }
+    } catch (const pg::SqlError& error) {
+        if (error.connection_lost()) {
+            throw;
+        }
+    }
+    return scaling;
+}
+
+std::string describe_batch_scaling(const BatchScaling& scaling, std::string_view table)
+{
+    auto text = fmt::format("each batch reads ~{} {} rows", round_count(scaling.widest_scan_rows),
+                            scaling.widest_scan.substr(scaling.widest_scan.find('.') + 1));
+    if (scaling.seconds) {
+        const auto seconds = *scaling.seconds;
+        const auto duration = seconds < 90 ? fmt::format("{:.0f} s", seconds)
+                              : seconds < 5400 ? fmt::format("{:.0f} min", seconds / 60) : fmt::format("{:.1f} h", seconds / 3600);
+        text += fmt::format("; about {} for {} {} rows", duration, round_count(scaling.rows_to_do), table);
+    }
+    text += fmt::format(" ({} batches of {}, each estimated at {:.0f}% of the whole UPDATE)", round_count(scaling.batches),
+                        round_count(scaling.batch_rows), 100.0 * scaling.batch_cost / std::max(scaling.whole_cost, 1.0));
+    return text;
 }
 
 BackfillResult run_backfill(pg::Connection& connection, const BackfillSpec& spec, const BackfillOptions& options,

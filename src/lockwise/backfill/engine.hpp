@@ -102,6 +102,42 @@ struct BackfillResult {
 BackfillResult run_backfill(pg::Connection& connection, const BackfillSpec& spec, const BackfillOptions& options,
                             BackfillObserver& observer);
 
+// One batch next to the whole UPDATE, from the planner's estimates: a batch that reads
+// something whole (a DISTINCT ON over every call) costs about as much as the statement,
+// so the backfill would do that work once per batch.
+struct BatchScaling {
+    double batch_cost = 0;          // EXPLAIN total cost of one batch of batch_rows keys
+    double whole_cost = 0;          // ... of the UPDATE as written, in one statement
+    long long batch_rows = 0;       // the batch size the estimate is for (batch= or the first adaptive size)
+    long long rows_to_do = 0;       // rows the walk visits (planner estimate of the pending rows)
+    long long batches = 1;          // rows_to_do / batch_rows, rounded up
+    std::string widest_scan;        // the relation one batch reads most rows of ("call_log")
+    long long widest_scan_rows = 0; // ... and how many (planner estimate)
+    std::optional<double> seconds;  // all batches, from a short timed read of widest_scan; nullopt = not measured
+    bool scales = true;             // batches together cost at most k_batch_work_limit whole statements
+                                    // (or at most k_batch_waste_floor more than one)
+};
+
+// How many whole statements' worth of work the batches together may cost before a backfill
+// is refused: the batching's own overhead stays well below it; a per-batch rescan is ~batches.
+inline constexpr double k_batch_work_limit = 4.0;
+// ... and only when the extra work is worth a refusal: below this many cost units (about as
+// many page reads) a batch's fixed overhead on a small table outweighs its share of the work.
+inline constexpr double k_batch_waste_floor = 100000.0;
+
+// EXPLAINs one batch and the whole statement (and times a bounded read of the widest scan
+// to turn cost into time). Read-only. nullopt when the statement can't be planned yet (its
+// table doesn't exist before earlier migrations run): there is nothing to judge.
+std::optional<BatchScaling> estimate_batch_scaling(pg::Connection& connection, const BackfillSpec& spec);
+
+// "each batch reads ~600,000 call_log rows; about 8 min for 200,000 leads".
+std::string describe_batch_scaling(const BatchScaling& scaling, std::string_view table);
+
+// The refusal of a backfill whose batches don't scale (estimate_batch_scaling), with the
+// estimate and the rewrite to use instead; nullopt when it scales or can't be planned yet.
+// validate_against_database includes it.
+std::optional<catalog::Diagnostic> batch_scaling_problem(pg::Connection& connection, const BackfillSpec& spec);
+
 // Removes the checkpoint rows of one backfill step (e.g. after a migration is rolled back).
 void forget_backfill(pg::Connection& connection, const BackfillOptions& options);
 

@@ -1,22 +1,35 @@
 // Command registration and the one place errors are caught (ccache-style): every
-// failure becomes a message on stderr and its documented exit code.
+// failure becomes a message on stderr and its documented exit code, through the same
+// redaction and control-byte filter as every other output (report::sanitize).
 #include "lockwise/cli/app.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "lockwise/cli/commands.hpp"
 #include "lockwise/cli/manpage.hpp"
 #include "lockwise/cli/usage.hpp"
 #include "lockwise/core/error.hpp"
+#include "lockwise/core/secrets.hpp"
 #include "lockwise/core/version.hpp"
 #include "lockwise/pg/connection.hpp"
 #include "lockwise/pg/sql_error.hpp"
+#include "lockwise/report/redact.hpp"
 #include "lockwise/sql/parser_version.hpp"
 
 namespace lockwise::cli {
+namespace {
+
+// Writes one line of the final error report to stderr, sanitized.
+void error_line(std::string_view label, std::string_view text)
+{
+    std::cerr << report::sanitize(fmt::format("{}{}", label, text)) << "\n";
+}
+
+} // namespace
 
 int run(int argc, char** argv)
 {
@@ -55,12 +68,17 @@ int run(int argc, char** argv)
     } catch (const CLI::ParseError& error) {
         // Every other parse error is a usage error (exit 2, README "Exit codes"), never CLI11's own codes.
         const auto problem = explain_parse_error(app, error, std::vector<std::string>(argv + 1, argv + argc));
-        std::cerr << "lockwise: error: " << problem.message << "\nhint: " << problem.hint << "\n";
+        error_line("lockwise: error: ", problem.message);
+        error_line("hint: ", problem.hint);
         return static_cast<int>(core::ExitCode::usage);
     }
     if (manpage->parsed()) {
         std::cout << render_manpage(app);
         return 0;
+    }
+    // libpq sends PGPASSWORD when the connection string has no password: mask it like one.
+    if (const char* password = std::getenv("PGPASSWORD"); password != nullptr) {
+        core::register_secret(password);
     }
     for (const auto* sub : app.get_subcommands()) {
         const auto it = table.find(sub);
@@ -73,30 +91,27 @@ int run(int argc, char** argv)
         } catch (const pg::SqlError& error) {
             // A database error outside a migration step (history, lint context, pre-checks).
             const auto& fields = error.fields();
-            std::cerr << "lockwise: error: " << error.what();
-            if (!fields.sqlstate.empty()) {
-                std::cerr << " (SQLSTATE " << fields.sqlstate << ")";
-            }
-            std::cerr << "\n";
+            error_line("lockwise: error: ", fields.sqlstate.empty() ? std::string(error.what())
+                                                                    : fmt::format("{} (SQLSTATE {})", error.what(), fields.sqlstate));
             if (!fields.detail.empty()) {
-                std::cerr << "detail: " << fields.detail << "\n";
+                error_line("detail: ", fields.detail);
             }
             if (fields.sqlstate == pg::sqlstate::insufficient_privilege) {
-                std::cerr << "hint: lockwise's role needs CREATE on the database (for its history schema) and the privileges "
-                             "the migrations' statements need; see docs/reliability.md, \"Least privileges\".\n";
+                error_line("hint: ", "lockwise's role needs CREATE on the database (for its history schema) and the privileges "
+                                     "the migrations' statements need; see docs/reliability.md, \"Least privileges\".");
             } else if (!error.hint().empty()) {
-                std::cerr << "hint: " << error.hint() << "\n";
+                error_line("hint: ", error.hint());
             }
             return static_cast<int>(error.connection_lost() ? core::ExitCode::connection_failed : error.code());
         } catch (const core::Error& error) {
-            std::cerr << "lockwise: error: " << error.what() << "\n";
+            error_line("lockwise: error: ", error.what());
             if (!error.hint().empty()) {
-                std::cerr << "hint: " << error.hint() << "\n";
+                error_line("hint: ", error.hint());
             }
             return static_cast<int>(error.code());
         } catch (const std::exception& error) {
-            std::cerr << "lockwise: internal error: " << error.what() << "\n"
-                      << "hint: This is a bug in lockwise; please report it with the command you ran.\n";
+            error_line("lockwise: internal error: ", error.what());
+            error_line("hint: ", "This is a bug in lockwise; please report it with the command you ran.");
             return static_cast<int>(core::ExitCode::internal);
         }
     }

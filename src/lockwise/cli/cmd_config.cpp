@@ -21,7 +21,7 @@ void add_config_command(CLI::App& app, CommandTable& table)
             for (const auto& [key, value] : entries) {
                 out[key->name] = {{"value", value.value}, {"source", value.source}, {"env", key->env}};
             }
-            print(out.dump(2) + "\n");
+            print_json(out);
             return 0;
         }
         std::string text;

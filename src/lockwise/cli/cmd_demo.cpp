@@ -64,6 +64,7 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         bool blocker = false;
         std::string blocker_hold = "8s";
         std::string terminate_blockers;
+        std::string pg_bindir;
     };
     auto options = std::make_shared<Options>();
     options->shared.rate = 200;
@@ -78,8 +79,11 @@ void add_demo_command(CLI::App& app, CommandTable& table)
     command->add_option("--blocker-hold", options->blocker_hold, "how long the blocker stays idle in transaction (default 8s)");
     command->add_option("--terminate-blockers", options->terminate_blockers,
                         "passed to the runner, e.g. idle-in-transaction:5s (terminates the --blocker session)");
+    command->add_option("--pg-bindir", options->pg_bindir,
+                        "PostgreSQL server binaries to run (initdb, pg_ctl, postgres; 13 to 17), e.g. one that "
+                        "`./dev.sh pg 17` installed; default Debian's PostgreSQL 15 (or LOCKWISE_PG_BINDIR)");
     add_output_flags(*command, options->shared);
-    command->footer("Needs the PostgreSQL 15 server binaries (initdb, pg_ctl). Nothing outside the temporary cluster is touched;\n"
+    command->footer("Needs PostgreSQL server binaries (initdb, pg_ctl): Debian's 15, or --pg-bindir. Nothing outside the temporary cluster is touched;\n"
                     "the cluster is removed at the end, on errors and on Ctrl-C. See docs/demo.md.");
     table[command] = [options](Context& context) {
         auto& log = context.log();
@@ -112,8 +116,10 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         const auto plans = context.plan_all(catalog);
         auto workload = load::load_workload(*examples / "workload.sql");
 
-        log.info("starting a throwaway PostgreSQL 15 cluster");
-        pg::ThrowawayCluster cluster;
+        pg::ThrowawayCluster::Options cluster_options;
+        cluster_options.bindir = options->pg_bindir;
+        pg::ThrowawayCluster cluster(cluster_options);
+        log.info(fmt::format("started a throwaway PostgreSQL {} cluster ({})", cluster.major_version(), cluster.bindir()));
         install_demo_handlers();
         const auto conninfo = cluster.conninfo("postgres");
 
@@ -136,6 +142,9 @@ void add_demo_command(CLI::App& app, CommandTable& table)
             log.info(fmt::format("loaded {} tenants, {} leads, {} calls in {:.1f} s", seeded.tenants, seeded.leads, seeded.calls,
                                  static_cast<double>(seeded.elapsed.count()) / 1000.0));
             lint_and_refuse(catalog, lint_context(&connection), {}, log);
+            // The blocker is an application's session, not the superuser's: --terminate-blockers
+            // spares superusers' sessions.
+            connection.exec("CREATE ROLE demo_app LOGIN NOSUPERUSER; GRANT SELECT ON leads TO demo_app");
         }
         stop_point();
 
@@ -145,7 +154,8 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         std::unique_ptr<impact::IdleBlocker> blocker;
         if (options->blocker) {
             rehearsal.before_migration = [&] {
-                blocker = std::make_unique<impact::IdleBlocker>(conninfo, "SELECT id, status FROM leads WHERE id = 1", hold);
+                blocker = std::make_unique<impact::IdleBlocker>(conninfo + " user=demo_app",
+                                                                "SELECT id, status FROM leads WHERE id = 1", hold);
                 log.warn(fmt::format("blocker: session pid {} ran BEGIN; SELECT ... FROM leads and is now idle in transaction "
                                      "(it holds ACCESS SHARE on leads for {:.0f} s unless terminated)",
                                      blocker->backend_pid(), static_cast<double>(hold.count()) / 1000.0));
@@ -158,7 +168,8 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         }
         result.report.title = fmt::format("lockwise demo: migration 36 on {} leads{}", scale.leads,
                                           options->blocker ? " with an idle-in-transaction blocker" : "");
-        const int status = impact::emit(result, output_options(options->shared), [](const std::string& text) { print(text); }, log);
+        const int status = impact::emit(result, output_options(options->shared), [](const std::string& text) { print(text); },
+                                        [](const nlohmann::json& json) { print_json(json); }, log);
         log.info("removing the throwaway cluster");
         return status;
     };

@@ -11,20 +11,21 @@
 namespace lockwise::cli {
 namespace {
 
-std::vector<fleet::Target> load_targets(const FleetFlags& flags)
+std::vector<fleet::Target> load_targets(const Config& config, const FleetFlags& flags)
 {
+    const auto allowed_hosts = fleet::parse_allowed_hosts(config.get("fleet.allowed_hosts"));
     if (!flags.targets.empty() && !flags.targets_query.empty()) {
         throw core::Error(core::ExitCode::usage, "--targets and --targets-query are exclusive",
                           "Give the fleet as a file or as a query on a catalogue database, not both.");
     }
     if (!flags.targets.empty()) {
-        return fleet::load_targets_file(flags.targets);
+        return fleet::load_targets_file(flags.targets, allowed_hosts);
     }
     if (flags.catalog_url.empty()) {
         throw core::Error(core::ExitCode::usage, "--targets-query needs --catalog-url",
                           "Name the catalogue database the query runs on, e.g. --catalog-url postgres://ops@catalog/fleet.");
     }
-    return fleet::query_targets(flags.catalog_url, flags.targets_query);
+    return fleet::query_targets(flags.catalog_url, flags.targets_query, allowed_hosts);
 }
 
 } // namespace
@@ -54,7 +55,7 @@ int run_fleet_migrate(Context& context, const FleetFlags& flags, const run::Runn
     if (!flags.on_failure.empty()) {
         config.set_from_flag("fleet.on_failure", flags.on_failure, "--on-failure");
     }
-    const auto targets = load_targets(flags);
+    const auto targets = load_targets(config, flags);
     const auto catalog = context.load_catalog();
     const auto plans = context.plan_all(catalog);
     fleet::FleetOptions options;
@@ -67,17 +68,25 @@ int run_fleet_migrate(Context& context, const FleetFlags& flags, const run::Runn
                                     catalog.migrations.size(), config.get("migrations.dir"), targets.size(), options.parallel,
                                     options.canary > 0 ? fmt::format(", {} canary target(s) first", options.canary) : ""));
     const auto result = fleet::migrate_fleet(catalog, plans, targets, options, context.log());
-    print(json ? fleet::to_json(result).dump(2) + "\n" : fleet::render_summary(result));
+    if (json) {
+        print_json(fleet::to_json(result));
+    } else {
+        print(fleet::render_summary(result));
+    }
     return fleet::exit_code(result);
 }
 
 int run_fleet_status(Context& context, const FleetFlags& flags, bool json)
 {
-    const auto targets = load_targets(flags);
+    const auto targets = load_targets(context.config(), flags);
     const auto catalog = context.load_catalog();
     const auto rows = fleet::fleet_status(catalog, targets, context.history_location(),
                                           static_cast<int>(context.config().integer("fleet.parallel")));
-    print(json ? fleet::to_json(rows).dump(2) + "\n" : fleet::render_status(rows));
+    if (json) {
+        print_json(fleet::to_json(rows));
+    } else {
+        print(fleet::render_status(rows));
+    }
     return fleet::status_exit_code(rows);
 }
 

@@ -41,7 +41,7 @@ void add_lint_command(CLI::App& app, CommandTable& table)
         if (!options->offline && !context.database_url().empty()) {
             connection = context.connect();
         }
-        const auto lint_ctx = lint_context(connection ? &*connection : nullptr, &context.config());
+        const auto lint_ctx = lint_context(connection ? &*connection : nullptr, &context.config(), &context.log());
         const auto all_results = lint::lint_migrations(catalog.migrations, lint_ctx);
         // With a database, only what is pending there is checked, as `plan` and `migrate` do:
         // applied migrations are history, and a CI lint step must not fail on them forever.
@@ -95,7 +95,7 @@ void add_lint_command(CLI::App& app, CommandTable& table)
             }
         }
         if (output == "json") {
-            print(json.dump(2) + "\n");
+            print_json(json);
         } else {
             if (output == "human") {
                 text += fmt::format("{} file(s) linted, {} finding(s){}\n", results.size(), findings,

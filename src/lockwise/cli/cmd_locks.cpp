@@ -19,7 +19,11 @@ void add_locks_command(CLI::App& app, CommandTable& table)
     table[command] = [json](Context& context) {
         auto connection = context.connect("lockwise locks");
         const auto tree = locks::blocking_tree(connection);
-        print(*json ? locks::render_blocking_tree_json(tree) + "\n" : locks::render_blocking_tree_text(tree));
+        if (*json) {
+            print_json(nlohmann::json::parse(locks::render_blocking_tree_json(tree)));
+        } else {
+            print(locks::render_blocking_tree_text(tree));
+        }
         return 0;
     };
 }
@@ -39,6 +43,8 @@ void add_down_command(CLI::App& app, CommandTable& table)
         options.history = context.history_location();
         options.lock_wait = context.config().duration("runner.lock_wait");
         options.terminate_blockers = context.config().get("runner.terminate_blockers");
+        options.terminate_superusers = context.config().boolean("runner.terminate_superusers");
+        options.terminate_other_databases = context.config().boolean("runner.terminate_other_databases");
         const auto result = run::revert(catalog, *count, options, context.config().policies(), context.log());
         print(result.reverted.empty() ? "nothing to revert\n"
                                       : fmt::format("reverted {} migration(s): {}\n", result.reverted.size(),

@@ -10,6 +10,7 @@
 #include "lockwise/history/baseline.hpp"
 #include "lockwise/history/drift.hpp"
 #include "lockwise/history/status.hpp"
+#include "lockwise/locks/dependencies.hpp"
 #include "lockwise/pg/conninfo.hpp"
 #include "lockwise/run/pooler.hpp" // ops: --direct-url
 #include "lockwise/run/runner.hpp"
@@ -59,6 +60,7 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
         std::string terminate_blockers;
         std::string wait_for_db;
         bool out_of_order = false;
+        bool ignore_missing = false;
         bool json = false;
         std::string direct_url; // ops: --direct-url
         FleetFlags fleet;       // ops: --targets, --parallel, --canary, --on-failure
@@ -71,6 +73,8 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
                         "e.g. idle-in-transaction:30s");
     command->add_option("--wait-for-db", options->wait_for_db, "retry the first connection with backoff for this long");
     command->add_flag("--out-of-order", options->out_of_order, "apply pending migrations older than the newest applied one");
+    command->add_flag("--ignore-missing", options->ignore_missing,
+                      "go on when applied migrations are missing from the folder (they are an error otherwise)");
     command->add_flag("--json", options->json, "print the summary as JSON on stdout");
     // ops (issue 7): a direct connection for a database behind a transaction pooler, and fleets.
     command->add_option("--direct-url", options->direct_url,
@@ -87,6 +91,9 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
         if (options->out_of_order) {
             config.set_from_flag("runner.out_of_order", "true", "--out-of-order");
         }
+        if (options->ignore_missing) {
+            config.set_from_flag("runner.ignore_missing", "true", "--ignore-missing");
+        }
         // ops (issue 7): fleets run the whole runner per target (cmd_fleet.cpp).
         if (options->fleet.requested()) {
             return run_fleet_migrate(context, options->fleet, prepare_runner(context, parse_target(options->target)),
@@ -96,11 +103,14 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
             config.set_from_flag("database.direct_url", options->direct_url, "--direct-url");
         }
         const auto catalog = context.load_catalog();
-        const auto plans = context.plan_all(catalog);
+        auto plans = context.plan_all(catalog);
         // Fails fast (and waits for the database when asked) before the runner starts; lint is graded
         // with this database's version and table sizes, and refuses before anything runs.
         {
             auto connection = context.connect();
+            // Planned again with the live catalog: a DROP INDEX waits for its table's holders too.
+            const auto facts = locks::read_schema_facts(connection);
+            plans = context.plan_all(catalog, &facts);
             history::HistoryStore store(connection, context.history_location());
             const bool has_history = store.exists();
             if (!has_history) {
@@ -108,13 +118,17 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
             }
             const auto applied = has_history ? store.load() : std::vector<history::AppliedMigration>{};
             std::vector<std::string> pending;
-            for (const auto* migration_plan : run::pending_plans(plans, applied, parse_target(options->target))) {
+            const auto pending_migrations = run::pending_plans(plans, applied, parse_target(options->target));
+            for (const auto* migration_plan : pending_migrations) {
                 pending.push_back(migration_plan->migration->version.text);
             }
             // Migrations at or below lint.since are history: they run, unchecked.
             const auto checked = versions_after_since(pending, config);
             if (!checked.empty()) {
-                lint_and_refuse(catalog, lint_context(&connection, &config), checked, context.log());
+                lint_and_refuse(catalog, lint_context(&connection, &config, &context.log()), checked, context.log());
+            }
+            if (!pending.empty()) {
+                refuse_unscalable_backfills(connection, pending_migrations);
             }
         }
         std::string conninfo = context.database_url();
@@ -151,10 +165,8 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
                                  {"lock_waited_ms", step.lock_waited.count()}, {"attempts", step.attempts}, {"rows", step.rows},
                                  {"outcome", step.outcome}});
             }
-            print(nlohmann::json{{"applied", summary.applied}, {"up_to_date", summary.up_to_date},
-                                 {"elapsed_ms", summary.elapsed.count()}, {"steps", steps}}
-                      .dump(2) +
-                  "\n");
+            print_json(nlohmann::json{{"applied", summary.applied}, {"up_to_date", summary.up_to_date},
+                                      {"elapsed_ms", summary.elapsed.count()}, {"steps", steps}});
         } else {
             print(render_summary(summary));
         }
@@ -178,7 +190,7 @@ void add_status_command(CLI::App& app, CommandTable& table)
         history::HistoryStore store(connection, context.history_location());
         const auto rows = history::status(store.exists() ? store.load() : std::vector<history::AppliedMigration>{}, catalog.migrations);
         if (*json) {
-            print(nlohmann::json(rows).dump(2) + "\n");
+            print_json(nlohmann::json(rows));
         } else {
             std::string out = fmt::format("{:<12} {:<13} {:<7} {:<40} {}\n", "version", "state", "steps", "description", "detail");
             for (const auto& row : rows) {

@@ -5,6 +5,7 @@
 #include "lockwise/cli/commands.hpp"
 #include "lockwise/cli/lint_gate.hpp"
 #include "lockwise/cli/plan_view.hpp"
+#include "lockwise/locks/dependencies.hpp"
 #include "lockwise/run/runner.hpp"
 
 namespace lockwise::cli {
@@ -18,12 +19,15 @@ void add_plan_command(CLI::App& app, CommandTable& table)
                     "only the pending ones. The database is only read.");
     table[command] = [json](Context& context) {
         const auto catalog = context.load_catalog();
-        const auto plans = context.plan_all(catalog);
+        auto plans = context.plan_all(catalog);
         std::vector<const plan::MigrationPlan*> pending;
         std::optional<pg::Connection> connection;
         if (!context.database_url().empty()) {
             connection = context.connect("lockwise plan");
             connection->exec("SET default_transaction_read_only = on");
+            // The live catalog names what each statement locks besides what it names.
+            const auto facts = locks::read_schema_facts(*connection);
+            plans = context.plan_all(catalog, &facts);
             history::HistoryStore store(*connection, context.history_location());
             pending = run::pending_plans(plans, store.exists() ? store.load() : std::vector<history::AppliedMigration>{}, std::nullopt);
         } else {
@@ -32,14 +36,17 @@ void add_plan_command(CLI::App& app, CommandTable& table)
             }
         }
         // Findings are shown beside the statements they are about.
-        const auto lints = lint::lint_migrations(catalog.migrations, lint_context(connection ? &*connection : nullptr, &context.config()));
+        const auto lints = lint::lint_migrations(catalog.migrations, lint_context(connection ? &*connection : nullptr, &context.config(), &context.log()));
         std::vector<const lint::MigrationLint*> pending_lints;
         for (const auto* migration_plan : pending) {
             const auto index = static_cast<std::size_t>(migration_plan->migration - catalog.migrations.data());
             pending_lints.push_back(&lints[index]);
         }
+        if (connection) {
+            refuse_unscalable_backfills(*connection, pending);
+        }
         if (*json) {
-            print(plan_to_json(pending, pending_lints).dump(2) + "\n");
+            print_json(plan_to_json(pending, pending_lints));
         } else {
             print(render_plan_text(pending, pending_lints));
         }

@@ -100,7 +100,7 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
                     return 0;
                 }
                 if (const auto checked = versions_after_since(pending, context.config()); !checked.empty()) {
-                    lint_and_refuse(catalog, lint_context(&connection, &context.config()), checked, context.log());
+                    lint_and_refuse(catalog, lint_context(&connection, &context.config(), &context.log()), checked, context.log());
                 }
             }
             if (!options->workload.empty()) {
@@ -135,7 +135,8 @@ void add_rehearse_command(CLI::App& app, CommandTable& table)
         if (options->max_failures_flag->count() > 0) {
             output.gates.max_failures = options->max_failures;
         }
-        return impact::emit(result, output, [](const std::string& text) { print(text); }, context.log());
+        return impact::emit(result, output, [](const std::string& text) { print(text); },
+                            [](const nlohmann::json& json) { print_json(json); }, context.log());
     };
 }
 

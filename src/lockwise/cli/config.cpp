@@ -38,8 +38,17 @@ std::vector<ConfigKey> make_keys()
          "retry the first connection with backoff for this long (containers starting together)"},
         {"runner.terminate_blockers", "LOCKWISE_TERMINATE_BLOCKERS", ValueType::string, "", {},
          "opt-in: terminate sessions idle in transaction that block a step, e.g. idle-in-transaction:30s"},
+        {"runner.terminate_superusers", "LOCKWISE_TERMINATE_SUPERUSERS", ValueType::boolean, "false", {},
+         "opt-in on top of terminate_blockers: also terminate superusers' sessions (a DBA's)"},
+        {"runner.terminate_other_databases", "LOCKWISE_TERMINATE_OTHER_DATABASES", ValueType::boolean, "false", {},
+         "opt-in on top of terminate_blockers: also terminate sessions of other databases"},
         {"runner.out_of_order", "LOCKWISE_OUT_OF_ORDER", ValueType::boolean, "false", {},
          "apply a pending migration older than the newest applied one"},
+        {"runner.ignore_missing", "LOCKWISE_IGNORE_MISSING", ValueType::boolean, "false", {},
+         "go on (with a warning) when applied migrations are missing from the migrations folder"},
+        {"fleet.allowed_hosts", "LOCKWISE_FLEET_ALLOWED_HOSTS", ValueType::string, "", {},
+         "--targets/--targets-query: the only hosts targets may name, comma-separated (db1.internal, *.internal, "
+         "/run/postgresql); empty = any"},
         {"fleet.parallel", "LOCKWISE_PARALLEL", ValueType::integer, "4", {}, "migrate --targets: databases migrated at once"},
         {"fleet.canary", "LOCKWISE_CANARY", ValueType::integer, "0", {},
          "migrate --targets: migrate this many targets first and stop unless all of them succeed"},
@@ -217,7 +226,7 @@ std::string validate_value(const ConfigKey& key, const std::string& value)
     case ValueType::secret_url: {
         std::string error;
         if (!pg::conninfo_is_valid(value, error)) {
-            return fmt::format("invalid connection string: {}", pg::scrub_secrets(error, value));
+            return fmt::format("invalid connection string: {}", error);
         }
         break;
     }

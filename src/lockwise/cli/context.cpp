@@ -56,6 +56,8 @@ Context::Context(const GlobalFlags& flags)
     m_logger = std::make_unique<report::Logger>(options);
     const std::string conninfo = m_config.database_url();
     const std::string direct = m_config.get("database.direct_url");
+    pg::register_conninfo_secrets(conninfo);
+    pg::register_conninfo_secrets(direct);
     m_logger->set_redactor([conninfo, direct](std::string_view text) {
         return pg::scrub_secrets(pg::scrub_secrets(std::string(text), conninfo), direct);
     });
@@ -86,14 +88,16 @@ catalog::Catalog Context::load_catalog() const
     return loaded;
 }
 
-std::vector<plan::MigrationPlan> Context::plan_all(const catalog::Catalog& catalog) const
+std::vector<plan::MigrationPlan> Context::plan_all(const catalog::Catalog& catalog, const sql::SchemaFacts* facts) const
 {
     const auto policies = m_config.policies();
+    // Applied migrations are replayed over the live facts too: what they declare is there already.
+    auto known = facts != nullptr ? *facts : sql::SchemaFacts{};
     std::vector<plan::MigrationPlan> plans;
     std::string message;
     std::size_t error_count = 0;
     for (const auto& migration : catalog.migrations) {
-        plans.push_back(plan::plan_migration(migration, policies));
+        plans.push_back(plan::plan_migration(migration, policies, known));
         for (const auto& error : plans.back().errors) {
             message += catalog::render(error);
             ++error_count;
@@ -137,7 +141,11 @@ pg::Connection Context::connect(std::string_view application_name) const
     auto backoff = std::chrono::milliseconds(200);
     while (true) {
         try {
-            return pg::Connection::connect(database_url(), application_name);
+            auto connection = pg::Connection::connect(database_url(), application_name);
+            // Everything this connection runs is outside a step (facts, history, status): it must
+            // never queue behind a lock. Its callers degrade or fail with a message on 55P03.
+            connection.exec(fmt::format("SET lock_timeout = '{}ms'", k_inspection_lock_timeout.count()));
+            return connection;
         } catch (const pg::SqlError& error) {
             const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
             if (waited + backoff > wait_for) {
@@ -166,6 +174,14 @@ history::HistoryLocation Context::history_location() const
 
 void print(const std::string& text)
 {
+    const auto clean = report::sanitize(text);
+    std::fwrite(clean.data(), 1, clean.size(), stdout);
+    std::fflush(stdout);
+}
+
+void print_json(const nlohmann::json& json)
+{
+    const auto text = report::sanitize_json(json).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
 }

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 
+#include "lockwise/backfill/engine.hpp"
 #include "lockwise/core/error.hpp"
+#include "lockwise/core/source_location.hpp"
 #include "lockwise/history/baseline.hpp"
 
 namespace lockwise::cli {
@@ -58,7 +60,7 @@ std::vector<std::string> versions_after_since(const std::vector<std::string>& ve
     return out;
 }
 
-lint::Context lint_context(pg::Connection* connection, const Config* config)
+lint::Context lint_context(pg::Connection* connection, const Config* config, report::Logger* log)
 {
     if (connection == nullptr) {
         lint::Context offline;
@@ -66,13 +68,23 @@ lint::Context lint_context(pg::Connection* connection, const Config* config)
         return offline;
     }
     std::vector<std::vector<std::string>> rows;
-    const auto result = connection->exec(std::string(lint::k_table_facts_query));
-    for (int row = 0; row < result.rows(); ++row) {
-        std::vector<std::string> values;
-        for (int column = 0; column < result.columns(); ++column) {
-            values.emplace_back(result.get(row, column));
+    try {
+        const auto result = connection->exec(std::string(lint::k_table_facts_query));
+        for (int row = 0; row < result.rows(); ++row) {
+            std::vector<std::string> values;
+            for (int column = 0; column < result.columns(); ++column) {
+                values.emplace_back(result.get(row, column));
+            }
+            rows.push_back(std::move(values));
         }
-        rows.push_back(std::move(values));
+    } catch (const pg::SqlError& error) {
+        if (error.sqlstate() != pg::sqlstate::lock_not_available) {
+            throw;
+        }
+        if (log != nullptr) {
+            log->event(report::Level::warn, "table_facts_skipped",
+                       fmt::format("table sizes not read (a lock on the catalog: {}); lint grades without them", error.what()));
+        }
     }
     std::vector<std::string> search_path;
     const auto schemas = connection->exec("SELECT unnest(current_schemas(false))");
@@ -123,6 +135,31 @@ std::vector<lint::MigrationLint> lint_and_refuse(const catalog::Catalog& catalog
                           "`-- lockwise:allow <rule> <reason>` on the line above the statement.");
     }
     return results;
+}
+
+void refuse_unscalable_backfills(pg::Connection& connection, const std::vector<const plan::MigrationPlan*>& pending)
+{
+    std::string refused;
+    int count = 0;
+    for (const auto* migration_plan : pending) {
+        for (const auto& step : migration_plan->steps) {
+            if (!step.backfill_spec) {
+                continue;
+            }
+            if (auto problem = backfill::batch_scaling_problem(connection, *step.backfill_spec)) {
+                if (problem->source_line.empty() && !step.statements.empty()) {
+                    problem->source_line = std::string(core::source_line(migration_plan->migration->text, problem->line));
+                }
+                refused += catalog::render(*problem);
+                ++count;
+            }
+        }
+    }
+    if (count > 0) {
+        throw core::Error(core::ExitCode::lint_refused,
+                          fmt::format("{} backfill(s) refused (backfill-batch-scans-whole); nothing was run:\n{}", count, refused),
+                          "Rewrite the UPDATE as shown so one batch reads only its own rows.");
+    }
 }
 
 void refuse_unadopted_history(pg::Connection& connection)

@@ -9,6 +9,7 @@
 #include "lockwise/cli/config.hpp"
 #include "lockwise/lint/lint.hpp"
 #include "lockwise/pg/connection.hpp"
+#include "lockwise/plan/plan.hpp"
 #include "lockwise/report/logger.hpp"
 
 namespace lockwise::cli {
@@ -16,7 +17,9 @@ namespace lockwise::cli {
 // Lint context from the database (version, TimeZone, table sizes, the objects that exist, so
 // what a pending migration creates is new for the rest of the run), or the offline one.
 // With `config`, lint.disable, lint.severity.<rule> and lint.small_table_rows are applied too.
-lint::Context lint_context(pg::Connection* connection, const Config* config = nullptr);
+// It reads catalogs only; if even that meets a lock (lock_timeout, 55P03) lint goes on without
+// table sizes and `log` (when given) says so.
+lint::Context lint_context(pg::Connection* connection, const Config* config = nullptr, report::Logger* log = nullptr);
 
 // The versions among `versions` that lint checks: those above lint.since (all when it is unset).
 // Throws core::Error(usage), naming where it was set, when lint.since is not a version.
@@ -26,6 +29,11 @@ std::vector<std::string> versions_after_since(const std::vector<std::string>& ve
 // listing every unsuppressed error finding of a migration in `refused_versions` (all when empty).
 std::vector<lint::MigrationLint> lint_and_refuse(const catalog::Catalog& catalog, const lint::Context& context,
                                                  const std::vector<std::string>& versions_to_check, report::Logger& log);
+
+// Refuses (core::Error lint_refused, nothing run) when a pending backfill's batch would read
+// something whole each time (backfill::batch_scaling_problem), with the estimate and the
+// rewrite. Backfills on tables that don't exist yet are judged when their step runs.
+void refuse_unscalable_backfills(pg::Connection& connection, const std::vector<const plan::MigrationPlan*>& pending);
 
 // Refuses (usage) a database that another runner migrated but lockwise has no history of:
 // running would apply everything again. The error names the `lockwise baseline --from` command.

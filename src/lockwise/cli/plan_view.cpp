@@ -16,7 +16,8 @@ std::string locks_text(const sql::Statement& statement)
         if (!out.empty()) {
             out += ", ";
         }
-        out += fmt::format("{} {}{}", sql::lock_mode_name(lock.mode), lock.name, lock.created_by_statement ? " (new)" : "");
+        out += fmt::format("{} {}{}{}", sql::lock_mode_name(lock.mode), lock.name, lock.created_by_statement ? " (new)" : "",
+                           lock.reason.empty() ? "" : " (" + lock.reason + ")");
     }
     return out.empty() ? "no table locks" : out;
 }
@@ -123,7 +124,7 @@ nlohmann::json plan_to_json(const std::vector<const plan::MigrationPlan*>& plans
                 nlohmann::json locks = nlohmann::json::array();
                 for (const auto& lock : statement.locks) {
                     locks.push_back({{"schema", lock.schema}, {"relation", lock.name}, {"mode", sql::lock_mode_name(lock.mode)},
-                                     {"new", lock.created_by_statement}});
+                                     {"new", lock.created_by_statement}, {"reason", lock.reason}});
                 }
                 nlohmann::json findings = nlohmann::json::array();
                 for (const auto* finding : findings_of(lint, statement)) {

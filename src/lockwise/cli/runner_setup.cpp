@@ -41,7 +41,10 @@ run::RunnerOptions prepare_runner(Context& context, std::optional<catalog::Versi
     runner.target = std::move(target);
     runner.lock_wait = config.duration("runner.lock_wait");
     runner.terminate_blockers = config.get("runner.terminate_blockers");
+    runner.terminate_superusers = config.boolean("runner.terminate_superusers");
+    runner.terminate_other_databases = config.boolean("runner.terminate_other_databases");
     runner.out_of_order = config.boolean("runner.out_of_order");
+    runner.ignore_missing = config.boolean("runner.ignore_missing");
     runner.stop_requested = &g_stop_requested;
     install_stop_handlers();
     return runner;

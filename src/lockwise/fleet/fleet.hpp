@@ -22,14 +22,30 @@ struct Target {
     std::string where;    // "targets.toml:3" (or "query row 3"), for error messages
 };
 
+// The hosts targets may name (fleet.allowed_hosts): exact names or addresses ("db1.internal",
+// "10.0.0.7"), "*.internal" for any name under a domain, "/path" for a unix socket directory.
+// Empty = any host. When set, every host a target names (host= and hostaddr=, each entry of a
+// list) must match one, and a target must name its host: libpq's default (PGHOST) is not checked.
+using AllowedHosts = std::vector<std::string>;
+// Splits "a, b,c" at commas, trimming white space; "" gives an empty list.
+AllowedHosts parse_allowed_hosts(std::string_view text);
+bool host_allowed(std::string_view host, const AllowedHosts& allowed);
+
 // Reads a targets file: TOML (`[targets]` table of name = "conninfo") when the file ends in .toml or
 // has a [targets] line, else plain lines `name conninfo...` (# comments, blank lines ignored).
-// Throws core::Error(usage) listing every bad line with file:line (duplicates, empty conninfo, ...).
-std::vector<Target> load_targets_file(const std::filesystem::path& path);
+// Throws core::Error(usage) listing every bad line with file:line (duplicates, empty conninfo,
+// a host outside `allowed_hosts`, ...). Every password found is registered as a known secret.
+std::vector<Target> load_targets_file(const std::filesystem::path& path, const AllowedHosts& allowed_hosts = {});
+// load_targets_file on `content` already read from `path` (the fuzz target's entry point).
+std::vector<Target> parse_targets(const std::filesystem::path& path, const std::string& content,
+                                  const AllowedHosts& allowed_hosts = {});
 
 // Runs `sql` on the catalogue database; each row's first two columns are name and conninfo.
-// Throws core::Error(connection_failed) or core::Error(usage) (query error, too few columns, NULLs).
-std::vector<Target> query_targets(const std::string& catalog_conninfo, const std::string& sql);
+// Throws core::Error(connection_failed) or core::Error(usage) (query error, too few columns, NULLs,
+// a host outside `allowed_hosts`). The rows are trusted like a targets file: a row's conninfo
+// says where lockwise connects and with which TLS settings (docs/security.md).
+std::vector<Target> query_targets(const std::string& catalog_conninfo, const std::string& sql,
+                                   const AllowedHosts& allowed_hosts = {});
 
 enum class OnFailure { stop, keep_going };
 

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -30,11 +31,13 @@ bool valid_name(const std::string& name)
                                 std::string::npos;
 }
 
-// Checks names (valid, unique) and conninfos (parsable); appends messages to `errors`.
-void check_targets(const std::vector<Target>& targets, std::vector<std::string>& errors)
+// Checks names (valid, unique), conninfos (parsable) and hosts (allowed); registers every
+// password as a known secret; appends messages to `errors`.
+void check_targets(const std::vector<Target>& targets, const AllowedHosts& allowed_hosts, std::vector<std::string>& errors)
 {
     std::set<std::string> seen;
     for (const auto& target : targets) {
+        pg::register_conninfo_secrets(target.conninfo);
         if (!valid_name(target.name)) {
             errors.push_back(fmt::format("{}: error: target name \"{}\" may only use letters, digits, '_', '.' and '-'",
                                          target.where, target.name));
@@ -46,7 +49,20 @@ void check_targets(const std::vector<Target>& targets, std::vector<std::string>&
             errors.push_back(fmt::format("{}: error: target \"{}\" has no connection string", target.where, target.name));
         } else if (!pg::conninfo_is_valid(target.conninfo, message)) {
             errors.push_back(fmt::format("{}: error: target \"{}\": invalid connection string: {}", target.where, target.name,
-                                         pg::scrub_secrets(trim(message), target.conninfo)));
+                                         message));
+        } else if (!allowed_hosts.empty()) {
+            const auto hosts = pg::conninfo_hosts(target.conninfo);
+            if (hosts.empty()) {
+                errors.push_back(fmt::format("{}: error: target \"{}\" names no host (fleet.allowed_hosts is set, so every "
+                                             "target must name its host)",
+                                             target.where, target.name));
+            }
+            for (const auto& host : hosts) {
+                if (!host_allowed(host, allowed_hosts)) {
+                    errors.push_back(fmt::format("{}: error: target \"{}\": host \"{}\" is not in fleet.allowed_hosts ({})",
+                                                 target.where, target.name, host, fmt::join(allowed_hosts, ", ")));
+                }
+            }
         }
     }
 }
@@ -119,7 +135,50 @@ std::vector<Target> parse_plain(const std::string& file, const std::string& cont
 
 } // namespace
 
-std::vector<Target> load_targets_file(const std::filesystem::path& path)
+AllowedHosts parse_allowed_hosts(std::string_view text)
+{
+    AllowedHosts hosts;
+    for (std::size_t start = 0; start <= text.size();) {
+        auto comma = text.find(',', start);
+        if (comma == std::string_view::npos) {
+            comma = text.size();
+        }
+        const auto entry = core::trim_space(text.substr(start, comma - start));
+        if (!entry.empty()) {
+            hosts.emplace_back(entry);
+        }
+        start = comma + 1;
+    }
+    return hosts;
+}
+
+bool host_allowed(std::string_view host, const AllowedHosts& allowed)
+{
+    const auto lower = [](std::string_view text) {
+        std::string out(text);
+        for (auto& c : out) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return out;
+    };
+    if (host.empty()) {
+        return false;
+    }
+    // Host names compare without case; a socket directory (a path) exactly.
+    const auto name = host.front() == '/' ? std::string(host) : lower(host);
+    for (const auto& pattern : allowed) {
+        const auto wanted = pattern.front() == '/' ? pattern : lower(pattern);
+        if (wanted == name) {
+            return true;
+        }
+        if (wanted.starts_with("*.") && name.size() > wanted.size() - 1 && name.ends_with(wanted.substr(1))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::vector<Target> load_targets_file(const std::filesystem::path& path, const AllowedHosts& allowed_hosts)
 {
     std::ifstream input(path, std::ios::binary);
     if (!input) {
@@ -128,10 +187,15 @@ std::vector<Target> load_targets_file(const std::filesystem::path& path)
     }
     std::stringstream buffer;
     buffer << input.rdbuf();
-    const auto content = buffer.str();
+    return parse_targets(path, buffer.str(), allowed_hosts);
+}
+
+std::vector<Target> parse_targets(const std::filesystem::path& path, const std::string& content,
+                                  const AllowedHosts& allowed_hosts)
+{
     std::vector<std::string> errors;
     auto targets = looks_like_toml(path, content) ? parse_toml(path.string(), content, errors) : parse_plain(path.string(), content);
-    check_targets(targets, errors);
+    check_targets(targets, allowed_hosts, errors);
     if (targets.empty() && errors.empty()) {
         errors.push_back(fmt::format("{}: error: no targets", path.string()));
     }
@@ -141,7 +205,7 @@ std::vector<Target> load_targets_file(const std::filesystem::path& path)
     return targets;
 }
 
-std::vector<Target> query_targets(const std::string& catalog_conninfo, const std::string& sql)
+std::vector<Target> query_targets(const std::string& catalog_conninfo, const std::string& sql, const AllowedHosts& allowed_hosts)
 {
     pg::Connection connection;
     try {
@@ -171,7 +235,7 @@ std::vector<Target> query_targets(const std::string& catalog_conninfo, const std
         }
         targets.push_back({std::string(result.get(row, 0)), std::string(result.get(row, 1)), where});
     }
-    check_targets(targets, errors);
+    check_targets(targets, allowed_hosts, errors);
     if (targets.empty() && errors.empty()) {
         errors.push_back("--targets-query: error: the query returned no targets");
     }

@@ -8,6 +8,7 @@
 
 #include "lockwise/core/error.hpp"
 #include "lockwise/core/version.hpp"
+#include "lockwise/report/redact.hpp"
 
 namespace lockwise::history {
 
@@ -93,8 +94,46 @@ HistoryStore::HistoryStore(pg::Connection& connection, HistoryLocation location)
     }
 }
 
+void HistoryStore::check_owner()
+{
+    // Owned by the migrator, a role it is a member of (no superuser shortcut: a superuser migrator
+    // is the one most worth attacking), or a superuser (who could do anything anyway). Any other
+    // owner can add a trigger or replace a table that then runs as lockwise's role.
+    const auto result = m_connection->exec_params(
+        R"(WITH RECURSIVE mine(roleid) AS (
+    SELECT oid FROM pg_roles WHERE rolname = current_user
+    UNION SELECT m.roleid FROM pg_auth_members m JOIN mine ON m.member = mine.roleid
+), owned(kind, name, owner) AS (
+    SELECT 'schema', n.nspname::text, n.nspowner FROM pg_namespace n WHERE n.nspname = $1
+    UNION ALL
+    SELECT 'table', c.relname::text, c.relowner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = $1 AND c.relname IN ($2, $3, $4)
+)
+SELECT o.kind, o.name, pg_get_userbyid(o.owner), current_user::text FROM owned o
+WHERE o.owner NOT IN (SELECT roleid FROM mine) AND NOT (SELECT r.rolsuper FROM pg_roles r WHERE r.oid = o.owner)
+ORDER BY o.kind, o.name LIMIT 1)",
+        {m_location.schema, m_location.table, m_location.steps_table(), m_location.meta_table()});
+    if (result.rows() == 0) {
+        return;
+    }
+    const std::string kind(result.get(0, 0));
+    const auto what = kind == "schema" ? fmt::format("history schema {}", pg::quote_identifier(m_location.schema))
+                                       : fmt::format("history table {}.{}", pg::quote_identifier(m_location.schema),
+                                                     pg::quote_identifier(result.get(0, 1)));
+    throw core::Error(core::ExitCode::usage,
+                      fmt::format("{} is owned by role {}, which is neither lockwise's role {} nor a role it is a "
+                                  "member of; refusing to use it",
+                                  what, pg::quote_identifier(result.get(0, 2)), pg::quote_identifier(result.get(0, 3))),
+                      fmt::format("Its owner could add a trigger that runs as lockwise's role. If that role is "
+                                  "trusted, make lockwise's role its owner (ALTER SCHEMA/TABLE ... OWNER TO {}) or a "
+                                  "member of it; else drop it, or set history.schema to a schema lockwise's role "
+                                  "creates.",
+                                  pg::quote_identifier(result.get(0, 3))));
+}
+
 std::optional<int> HistoryStore::check_format()
 {
+    check_owner();
     const auto exists = m_connection->exec_params("SELECT to_regclass($1) IS NOT NULL",
                                                   {m_location.qualified_meta()});
     if (!exists.get_bool(0, 0)) {
@@ -138,6 +177,7 @@ void HistoryStore::ensure_created()
         return;
     }
     if (check_format() && exists()) {
+        add_step_checksum_column();
         m_created = true;
         return;
     }
@@ -156,6 +196,32 @@ void HistoryStore::ensure_created()
     }
     check_format();
     m_created = true;
+}
+
+void HistoryStore::add_step_checksum_column()
+{
+    // Step tables made before steps recorded their text (format 1 still: older lockwise versions
+    // name their columns and never see this one). Checked first: ALTER TABLE would lock the table.
+    const auto present = m_connection->exec_params(
+        "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'text_checksum' AND NOT attisdropped",
+        {m_location.qualified_steps()});
+    if (present.rows() == 0) {
+        m_connection->exec(fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS text_checksum text", m_location.qualified_steps()));
+    }
+}
+
+std::map<int, std::string> HistoryStore::step_checksums(std::string_view version)
+{
+    ensure_created();
+    const auto result = m_connection->exec_params(
+        fmt::format("SELECT step_index, coalesce(text_checksum, '') FROM {} WHERE version = $1 AND status <> 'failed'",
+                    m_location.qualified_steps()),
+        {std::string(version)});
+    std::map<int, std::string> checksums;
+    for (int row = 0; row < result.rows(); ++row) {
+        checksums[static_cast<int>(result.get_int(row, 0))] = std::string(result.get(row, 1));
+    }
+    return checksums;
 }
 
 void HistoryStore::create_once()
@@ -195,6 +261,7 @@ CREATE TABLE IF NOT EXISTS {steps} (
     started_at timestamptz NOT NULL,
     finished_at timestamptz NOT NULL,
     duration_ms bigint NOT NULL,
+    text_checksum text,
     PRIMARY KEY (version, step_index)
 );)",
         fmt::arg("schema", pg::quote_identifier(l.schema)), fmt::arg("meta", l.qualified_meta()),
@@ -320,12 +387,13 @@ SqlWithParams HistoryStore::step_done_sql(const StepRecord& step) const
     // One statement (a data-modifying CTE), so it can join any transaction without a savepoint.
     // steps_done only moves forward, and only for a step that did its work.
     return {fmt::format(R"(WITH step AS (
-    INSERT INTO {steps} (version, step_index, kind, status, attempts, started_at, finished_at, duration_ms)
+    INSERT INTO {steps} (version, step_index, kind, status, attempts, started_at, finished_at, duration_ms, text_checksum)
     VALUES ($1, $2::integer, $3, $4, $5::integer, clock_timestamp() - $6::bigint * interval '1 millisecond',
-            clock_timestamp(), $6::bigint)
+            clock_timestamp(), $6::bigint, NULLIF($7, ''))
     ON CONFLICT (version, step_index) DO UPDATE SET
         kind = EXCLUDED.kind, status = EXCLUDED.status, attempts = EXCLUDED.attempts,
-        started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms
+        started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,
+        text_checksum = EXCLUDED.text_checksum
     RETURNING step_index, status)
 UPDATE {history} AS h SET steps_done = CASE WHEN step.status = 'failed' THEN h.steps_done
                                            ELSE GREATEST(h.steps_done, step.step_index + 1) END
@@ -333,7 +401,7 @@ FROM step WHERE h.version = $1)",
                         fmt::arg("steps", m_location.qualified_steps()),
                         fmt::arg("history", m_location.qualified_history())),
             {step.version, std::to_string(step.step_index), step.kind, std::string(step_status_name(step.status)),
-             std::to_string(step.attempts), std::to_string(step.duration.count())}};
+             std::to_string(step.attempts), std::to_string(step.duration.count()), step.text_checksum}};
 }
 
 void HistoryStore::record_step_done(pg::Connection& connection, const StepRecord& step) const
@@ -364,8 +432,9 @@ void HistoryStore::finish_migration(std::string_view version, Outcome outcome, s
                     " execution_ms = (extract(epoch FROM clock_timestamp() - started_at) * 1000)::bigint,"
                     " last_error = NULLIF($3, ''), last_error_position = NULLIF($4, '') WHERE version = $1",
                     m_location.qualified_history()),
-        {std::string(version), outcome == Outcome::succeeded ? "succeeded" : "failed", std::string(error),
-         std::string(error_position)});
+        // A history row is output too: the error may quote other sessions' SQL (blocker descriptions).
+        {std::string(version), outcome == Outcome::succeeded ? "succeeded" : "failed", report::sanitize(error),
+         report::sanitize(error_position)});
     if (result.affected_rows() != 1) {
         throw core::Error(core::ExitCode::internal,
                           fmt::format("migration {} has no history row to finish", version));

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,7 @@ struct StepRecord {
     StepStatus status = StepStatus::succeeded;
     int attempts = 1;
     std::chrono::milliseconds duration{0};
+    std::string text_checksum;    // checksum_sql of the step's statements (plan::step_text_checksum); "" = unknown
 };
 
 // One row of the step table.
@@ -95,7 +97,9 @@ public:
     pg::Connection& connection() noexcept { return *m_connection; }
 
     // Creates the schema and tables if missing; safe when several runners do it at once.
-    // Throws core::Error(usage) when the history was written by a newer lockwise.
+    // Throws core::Error(usage) when the history was written by a newer lockwise, or when its
+    // schema or tables belong to a role other than lockwise's own, one it is a member of, or a
+    // superuser (checked by every read too).
     void ensure_created();
     // True when the history table exists (nothing is created). Checks the format like ensure_created.
     bool exists();
@@ -127,6 +131,9 @@ public:
     bool record_baseline_marker(const VersionParts& version, std::string_view description);
     // Repair primitives.
     void update_checksum(std::string_view version, std::string_view checksum);
+    // The text checksums of the steps of `version` that committed, by step index ("" when a step
+    // was recorded by a lockwise that did not keep them). Creates the history if needed.
+    std::map<int, std::string> step_checksums(std::string_view version);
     void delete_entry(std::string_view version);
     void clear_error(std::string_view version);
 
@@ -134,8 +141,13 @@ public:
     void in_transaction(const std::function<void()>& body);
 
 private:
-    // Reads the format version from the meta table (nullopt when it does not exist) and refuses newer ones.
+    void add_step_checksum_column();
+    // Reads the format version from the meta table (nullopt when it does not exist) and refuses newer
+    // ones; refuses a history schema or table another role owns first (check_owner).
     std::optional<int> check_format();
+    // Throws core::Error(usage) when the history schema or one of its tables exists and belongs to
+    // a role that is not lockwise's role, one it is a member of, or a superuser.
+    void check_owner();
     void create_once();
 
     pg::Connection* m_connection;

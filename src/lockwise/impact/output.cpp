@@ -24,13 +24,13 @@ void write_text_file(const std::string& path, const std::string& text)
 }
 
 int emit(const RehearsalResult& result, const OutputOptions& options, const std::function<void(const std::string&)>& print,
-         report::Logger& log)
+         const std::function<void(const nlohmann::json&)>& print_json, report::Logger& log)
 {
     const auto gates = check_gates(result.report, options.gates);
     const bool json_to_stdout = options.json_path && *options.json_path == "-";
     log.clear_bars();
     if (json_to_stdout) {
-        print(to_json(result.report, gates).dump(2) + "\n");
+        print_json(to_json(result.report, gates));
     } else {
         print(render_text(result.report, gates));
         if (options.json_path) {

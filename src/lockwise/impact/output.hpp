@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "lockwise/impact/rehearsal.hpp"
 
 namespace lockwise::impact {
@@ -18,9 +20,10 @@ struct OutputOptions {
 
 // Prints/writes the report and returns the exit status: the runner's error code when the
 // migration did not finish, else core::ExitCode::gate_failed when a gate failed, else 0.
-// Throws core::Error(usage) when a file can't be written.
+// Throws core::Error(usage) when a file can't be written. `print` takes the text report,
+// `print_json` the JSON one (`--json -`), each sanitized already.
 int emit(const RehearsalResult& result, const OutputOptions& options, const std::function<void(const std::string&)>& print,
-         report::Logger& log);
+         const std::function<void(const nlohmann::json&)>& print_json, report::Logger& log);
 
 // Writes `text` to `path`; throws core::Error(usage) naming the path on failure.
 void write_text_file(const std::string& path, const std::string& text);

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "lockwise/report/redact.hpp"
+
 namespace lockwise::impact {
 namespace {
 
@@ -32,8 +34,10 @@ PhaseFigures figures_of(const load::PhaseSummary& summary)
 
 double ms(std::uint64_t micros) { return static_cast<double>(micros) / 1000.0; }
 
-std::string escape_html(std::string_view text)
+// Sanitized before it is escaped: the secret patterns match the text as written (`'`, not `&#39;`).
+std::string escape_html(std::string_view raw)
 {
+    const auto text = report::sanitize(raw);
     std::string out;
     out.reserve(text.size());
     for (const char c : text) {
@@ -182,7 +186,9 @@ std::vector<GateResult> check_gates(const ImpactReport& report, const Gates& gat
     return results;
 }
 
-std::string render_text(const ImpactReport& report, const std::vector<GateResult>& gates)
+namespace {
+
+std::string render_text_unfiltered(const ImpactReport& report, const std::vector<GateResult>& gates)
 {
     std::string out = fmt::format("\nImpact report: {}\n", report.title.empty() ? "migration under load" : report.title);
     out += fmt::format("load: {} clients, {:.0f} transactions/s scheduled, {:.1f} s measured; migration took {:.2f} s\n",
@@ -223,7 +229,7 @@ std::string render_text(const ImpactReport& report, const std::vector<GateResult
     return out;
 }
 
-nlohmann::json to_json(const ImpactReport& report, const std::vector<GateResult>& gates)
+nlohmann::json to_json_unfiltered(const ImpactReport& report, const std::vector<GateResult>& gates)
 {
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& step : report.steps) {
@@ -288,6 +294,18 @@ nlohmann::json to_json(const ImpactReport& report, const std::vector<GateResult>
             {"steps", steps},
             {"windows", windows},
             {"gates", gate_list}};
+}
+
+} // namespace
+
+std::string render_text(const ImpactReport& report, const std::vector<GateResult>& gates)
+{
+    return report::sanitize(render_text_unfiltered(report, gates));
+}
+
+nlohmann::json to_json(const ImpactReport& report, const std::vector<GateResult>& gates)
+{
+    return report::sanitize_json(to_json_unfiltered(report, gates));
 }
 
 namespace {

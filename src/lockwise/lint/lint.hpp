@@ -51,7 +51,7 @@ struct Finding {
 // Size of a table as the server estimates it.
 struct TableFacts {
     long long estimated_rows = -1; // pg_class.reltuples; -1 when never analyzed
-    long long total_bytes = 0;     // pg_total_relation_size
+    long long total_bytes = 0;     // relpages of the table, its TOAST table and indexes, times block_size
 };
 
 // A column's type as known from CREATE TABLE / ADD COLUMN in earlier migrations.
@@ -69,8 +69,12 @@ struct KnownTable {
 };
 
 // What lint knows beyond the SQL text. Everything is optional: without it lint is conservative.
+// The oldest PostgreSQL lockwise supports and tests (docs/versions.md); offline lint assumes
+// it for syntax that needs a newer server unless told the version.
+inline constexpr int k_oldest_supported_server = 130000;
+
 struct Context {
-    std::optional<int> server_version_num;       // e.g. 150004 (SHOW server_version_num)
+    std::optional<int> server_version_num;       // e.g. 150004 (SHOW server_version_num; or lint.server_version)
     std::optional<bool> timezone_is_utc;         // SHOW TimeZone is UTC (timestamp -> timestamptz)
     std::map<std::string, TableFacts> tables;    // key: "schema.table", and "table" for search_path tables
     long long small_table_rows = 10'000;         // below this a rewrite or scan is graded down
@@ -85,10 +89,20 @@ struct Context {
 };
 
 // The SQL the cli runs to fill Context::tables; pass its rows to context_from_rows.
-// Columns: nspname, relname, reltuples (text), total bytes (text).
+// Columns: nspname, relname, reltuples (text), total bytes (text). It reads pg_class only:
+// pg_total_relation_size would lock every table, and wait behind any ACCESS EXCLUSIVE lock on one.
 inline constexpr std::string_view k_table_facts_query =
-    "SELECT n.nspname, c.relname, c.reltuples::bigint, pg_total_relation_size(c.oid) "
+    // reltuples is -1 for a table never vacuumed or analysed from PostgreSQL 14 on, but 0 on 13:
+    // there a 0 with no pages and no vacuum/analyse yet is reported as unknown (-1) too.
+    "SELECT n.nspname, c.relname, "
+    "CASE WHEN c.reltuples = 0 AND c.relpages = 0 AND s.last_vacuum IS NULL AND s.last_autovacuum IS NULL "
+    "AND s.last_analyze IS NULL AND s.last_autoanalyze IS NULL THEN -1 ELSE c.reltuples::bigint END, "
+    "((c.relpages::bigint + coalesce(t.relpages, 0) + coalesce((SELECT sum(i.relpages) FROM pg_index x "
+    "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = c.oid), 0)) "
+    "* current_setting('block_size')::bigint)::bigint "
     "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "LEFT JOIN pg_class t ON t.oid = c.reltoastrelid "
+    "LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid "
     "WHERE c.relkind IN ('r', 'p', 'm') "
     "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' "
     "ORDER BY n.nspname, c.relname";

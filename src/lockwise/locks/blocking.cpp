@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "lockwise/report/redact.hpp"
+
 namespace lockwise::locks {
 namespace detail {
 
@@ -27,7 +29,9 @@ const char* const k_session_columns = R"(
     greatest(0, (extract(epoch FROM clock_timestamp() - a.xact_start) * 1000))::bigint AS xact_age_ms,
     coalesce(a.wait_event_type, '') AS wait_event_type,
     coalesce(a.wait_event, '') AS wait_event,
-    left(regexp_replace(coalesce(a.query, ''), '\s+', ' ', 'g'), 200) AS query)";
+    left(regexp_replace(coalesce(a.query, ''), '\s+', ' ', 'g'), 200) AS query,
+    coalesce((SELECT r.rolsuper FROM pg_roles r WHERE r.oid = a.usesysid), false) AS superuser,
+    a.datname IS DISTINCT FROM current_database() AS other_database)";
 
 const char* const k_lock_columns = R"(
     l.locktype AS lock_type,
@@ -43,7 +47,9 @@ const char* const k_lock_columns = R"(
         CASE WHEN l.locktype = 'virtualxid' THEN 'virtualxid ' || l.virtualxid END,
         CASE WHEN l.locktype IN ('advisory', 'object', 'userlock')
              THEN 'object ' || l.classid || ':' || l.objid || ':' || l.objsubid END) AS lock_detail,
-    greatest(0, (extract(epoch FROM clock_timestamp() - l.waitstart) * 1000))::bigint AS lock_waiting_ms)";
+    -- pg_locks.waitstart is new in PostgreSQL 14: read through to_jsonb so 13 gets NULL, not an error.
+    greatest(0, (extract(epoch FROM clock_timestamp() - (to_jsonb(l) ->> 'waitstart')::timestamptz) * 1000))::bigint
+        AS lock_waiting_ms)";
 
 namespace {
 
@@ -62,7 +68,9 @@ Session read_session(const pg::Result& result, int row)
     Session session;
     session.pid = static_cast<int>(result.get_int(row, result.column("pid")));
     session.user = result.get(row, result.column("usename"));
-    session.application = result.get(row, result.column("application_name"));
+    // Text other sessions chose (their application_name and query) is sanitized on the way in:
+    // it may carry a password literal or terminal escape sequences.
+    session.application = report::sanitize(result.get(row, result.column("application_name")));
     session.client_addr = result.get(row, result.column("client_addr"));
     session.database = result.get(row, result.column("datname"));
     session.state = result.get(row, result.column("state"));
@@ -71,7 +79,9 @@ Session read_session(const pg::Result& result, int row)
     session.xact_age = optional_millis(result, row, result.column("xact_age_ms"));
     session.wait_event_type = result.get(row, result.column("wait_event_type"));
     session.wait_event = result.get(row, result.column("wait_event"));
-    session.query = result.get(row, result.column("query"));
+    session.query = report::sanitize(result.get(row, result.column("query")));
+    session.superuser = result.get_bool(row, result.column("superuser"));
+    session.other_database = result.get_bool(row, result.column("other_database"));
     return session;
 }
 

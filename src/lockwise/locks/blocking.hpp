@@ -32,6 +32,8 @@ struct Session {
     std::string wait_event_type{}; // "Lock" while waiting for a heavyweight lock
     std::string wait_event{};      // "relation", "transactionid", ...
     std::string query{};           // current (active) or last (idle) statement, cut to k_query_chars
+    bool superuser = false;        // its role is a superuser (pg_roles.rolsuper)
+    bool other_database = false;   // connected to another database than the watcher's (or to none)
 
     bool idle_in_transaction() const noexcept { return state.starts_with("idle in transaction"); }
 };

@@ -4,45 +4,18 @@
 
 #include <fmt/format.h>
 
+#include "lockwise/core/text.hpp"
+#include "lockwise/report/redact.hpp"
+
 namespace lockwise::locks {
-namespace {
 
-// Length of the valid UTF-8 sequence at `at`, 0 if invalid.
-std::size_t utf8_length(std::string_view text, std::size_t at)
+std::string json_string(std::string_view raw)
 {
-    const auto lead = static_cast<unsigned char>(text[at]);
-    std::size_t length = 0;
-    if (lead < 0x80) {
-        return 1;
-    }
-    if ((lead & 0xE0) == 0xC0 && lead >= 0xC2) {
-        length = 2;
-    } else if ((lead & 0xF0) == 0xE0) {
-        length = 3;
-    } else if ((lead & 0xF8) == 0xF0 && lead <= 0xF4) {
-        length = 4;
-    } else {
-        return 0;
-    }
-    if (at + length > text.size()) {
-        return 0;
-    }
-    for (std::size_t i = 1; i < length; ++i) {
-        if ((static_cast<unsigned char>(text[at + i]) & 0xC0) != 0x80) {
-            return 0;
-        }
-    }
-    return length;
-}
-
-} // namespace
-
-std::string json_string(std::string_view text)
-{
+    const auto text = report::sanitize(raw);
     std::string out = "\"";
     for (std::size_t at = 0; at < text.size();) {
         const char c = text[at];
-        const auto length = utf8_length(text, at);
+        const auto length = core::utf8_sequence_length(text, at);
         if (length == 0) {
             out += "\xEF\xBF\xBD";
             ++at;

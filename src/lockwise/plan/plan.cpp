@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "lockwise/catalog/checksum.hpp"
 #include "lockwise/catalog/duration.hpp"
 #include "lockwise/core/source_location.hpp"
 
@@ -101,6 +102,16 @@ std::string_view step_kind_name(StepKind kind) noexcept
     case StepKind::backfill: return "backfill";
     }
     return "group";
+}
+
+std::string step_text_checksum(const Step& step)
+{
+    // Each statement's text with its length, so moving text between statements changes the sum.
+    std::string text;
+    for (const auto& statement : step.statements) {
+        text += std::to_string(statement.text.size()) + ":" + statement.text + "\n";
+    }
+    return catalog::checksum_sql(text);
 }
 
 std::string Step::summary() const
@@ -244,6 +255,13 @@ MigrationPlan plan_migration(const catalog::Migration& migration, const sql::Par
             step.kind = StepKind::backfill;
             step.policy_class = PolicyClass::backfill;
             step.backfill = *backfill;
+            // Parsed once, here: `plan`, `lint` and `migrate` see the same errors before anything runs.
+            const auto before = plan.errors.size();
+            auto spec = parse_backfill_spec(*backfill, statement, plan.errors, migration.display_path);
+            if (plan.errors.size() != before) {
+                continue;
+            }
+            step.backfill_spec = std::move(spec);
         } else {
             step.kind = StepKind::autocommit;
             step.policy_class = class_of_autocommit(statement);
@@ -282,6 +300,12 @@ MigrationPlan plan_migration(const catalog::Migration& migration, const sql::Par
 MigrationPlan plan_migration(const catalog::Migration& migration, const PolicySet& policies)
 {
     const auto parsed = sql::parse_script(migration.text, migration.up_begin, migration.up_end);
+    return plan_migration(migration, parsed, policies);
+}
+
+MigrationPlan plan_migration(const catalog::Migration& migration, const PolicySet& policies, sql::SchemaFacts& facts)
+{
+    const auto parsed = sql::parse_script(migration.text, migration.up_begin, migration.up_end, facts);
     return plan_migration(migration, parsed, policies);
 }
 

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "lockwise/catalog/migration.hpp"
+#include "lockwise/plan/backfill_spec.hpp"
 #include "lockwise/plan/policy.hpp"
+#include "lockwise/sql/facts.hpp"
 #include "lockwise/sql/statement.hpp"
 
 namespace lockwise::plan {
@@ -26,11 +28,17 @@ struct Step {
     Policy policy;
     std::vector<sql::Statement> statements;
     std::optional<catalog::Directive> backfill; // the backfill directive of a backfill step
+    std::optional<BackfillSpec> backfill_spec;  // ... parsed: set on every backfill step of an error-free plan
     sql::LockMode strongest_lock = sql::LockMode::none;
     bool explicit_transaction = false; // written as BEGIN ... COMMIT in the file
     // "ALTER TABLE leads", "CREATE INDEX CONCURRENTLY idx_x ON call_log", ...
     std::string summary() const;
 };
+
+// The checksum of a step's statements ("sha256:..."), recorded with the step when it commits: a
+// rerun after a failure compares it to tell an edit of unfinished steps (taken) from an edit of
+// committed ones (refused).
+std::string step_text_checksum(const Step& step);
 
 struct MigrationPlan {
     const catalog::Migration* migration = nullptr;
@@ -46,5 +54,7 @@ MigrationPlan plan_migration(const catalog::Migration& migration, const sql::Par
 
 // Parses the migration's up section and plans it.
 MigrationPlan plan_migration(const catalog::Migration& migration, const PolicySet& policies);
+// The same, knowing `facts` (the live catalog's or earlier migrations'); learns what the migration declares.
+MigrationPlan plan_migration(const catalog::Migration& migration, const PolicySet& policies, sql::SchemaFacts& facts);
 
 } // namespace lockwise::plan

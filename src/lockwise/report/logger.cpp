@@ -236,9 +236,9 @@ std::string Logger::redact(std::string_view text) const
 std::string Logger::redact_locked(std::string_view text) const
 {
     if (m_redactor) {
-        return scrub_text(m_redactor(text));
+        return sanitize(m_redactor(text));
     }
-    return scrub_text(text);
+    return sanitize(text);
 }
 
 nlohmann::json Logger::redact_json(const nlohmann::json& value) const

@@ -73,7 +73,7 @@ public:
     Logger& operator=(const Logger&) = delete;
     ~Logger();
 
-    // Every message and string field goes through `redactor` and then scrub_text().
+    // Every message and string field goes through `redactor` and then sanitize().
     void set_redactor(Redactor redactor);
     // One structured event, e.g. event(Level::info, "step_started", "step 2/5 ...", {{"step", 2}}).
     // plain: "<ts> <level> <message> key=value ..."; json: {"ts","level","event","message",...fields};

@@ -9,17 +9,20 @@
 #include "lockwise/catalog/directive.hpp"
 #include "lockwise/core/error.hpp"
 #include "lockwise/history/versions.hpp"
+#include "lockwise/locks/session_name.hpp"
 #include "lockwise/plan/plan.hpp"
 #include "lockwise/run/step_executor.hpp"
 
 namespace lockwise::run {
 
-RevertResult revert(const catalog::Catalog& catalog, int count, const RunnerOptions& options,
+RevertResult revert(const catalog::Catalog& catalog, int count, const RunnerOptions& given_options,
                     const plan::PolicySet& policies, report::Logger& log)
 {
-    auto lock_connection = pg::Connection::connect(options.conninfo, "lockwise runner lock");
+    const auto options = with_run_id(given_options);
+    auto lock_connection = pg::Connection::connect(options.conninfo, locks::session_name(options.run_id, locks::k_role_lock));
     auto runner_lock = take_runner_lock(lock_connection, options, log);
     StepExecutor executor(options, log);
+    end_orphans_of_earlier_runs(executor.connection(), options, log);
     history::HistoryStore store(executor.connection(), options.history);
     RevertResult result;
     if (!store.exists()) {

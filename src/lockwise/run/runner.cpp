@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -17,7 +18,9 @@
 #include "lockwise/history/drift.hpp"
 #include "lockwise/history/runner_lock.hpp"
 #include "lockwise/history/versions.hpp"
+#include "lockwise/locks/session_name.hpp"
 #include "lockwise/pg/connection.hpp"
+#include "lockwise/run/orphans.hpp"
 #include "lockwise/run/pooler.hpp"
 #include "lockwise/run/retry.hpp"
 #include "lockwise/run/step_executor.hpp"
@@ -36,16 +39,31 @@ void refuse_drift(const std::vector<history::Drift>& drifts, const RunnerOptions
 {
     std::string checksum_problems;
     std::string order_problems;
+    std::string missing_problems;
     for (const auto& drift : drifts) {
         switch (drift.kind) {
         case history::DriftKind::checksum_changed: checksum_problems += "\n  " + drift.message(); break;
-        case history::DriftKind::file_missing: log.warn(drift.message(), {{"version", drift.version}}); break;
+        case history::DriftKind::file_missing:
+            if (options.ignore_missing) {
+                log.warn(drift.message() + " (--ignore-missing)", {{"version", drift.version}});
+            } else {
+                missing_problems += "\n  " + drift.message();
+            }
+            break;
         case history::DriftKind::out_of_order:
             if (!options.out_of_order) {
                 order_problems += "\n  " + drift.message();
             }
             break;
         }
+    }
+    // Like Flyway's validate: a folder that lacks applied migrations is likely the wrong folder
+    // (or the wrong database), and a deploy from it must not pass.
+    if (!missing_problems.empty()) {
+        throw core::Error(core::ExitCode::usage,
+                          "applied migrations are missing from the migrations folder:" + missing_problems,
+                          "Check --migrations (or LOCKWISE_MIGRATIONS) and the database URL: they must be the folder and "
+                          "database that belong together. If the files were removed on purpose, pass --ignore-missing.");
     }
     if (!checksum_problems.empty()) {
         throw core::Error(core::ExitCode::checksum_drift,
@@ -55,6 +73,48 @@ void refuse_drift(const std::vector<history::Drift>& drifts, const RunnerOptions
     if (!order_problems.empty()) {
         throw core::Error(core::ExitCode::usage, "pending migrations are older than the newest applied one:" + order_problems,
                           "Renumber them, or pass --out-of-order to apply them anyway.");
+    }
+}
+
+// Throws core::Error(checksum_drift) when a committed step of a migration that did not complete
+// reads differently now (or was recorded without its text checksum), naming the step.
+void refuse_changed_committed_steps(const plan::MigrationPlan& migration_plan, const history::AppliedMigration& row,
+                                    const std::map<int, std::string>& recorded)
+{
+    const auto& migration = *migration_plan.migration;
+    std::string problems;
+    for (int index = 0; index < row.steps_done; ++index) {
+        const auto it = recorded.find(index);
+        const auto position = [&](int step_index) {
+            if (step_index >= static_cast<int>(migration_plan.steps.size()) ||
+                migration_plan.steps[static_cast<std::size_t>(step_index)].statements.empty()) {
+                return migration.display_path;
+            }
+            const auto at = core::line_column_at(migration.text,
+                                                 migration_plan.steps[static_cast<std::size_t>(step_index)].statements.front().span.offset);
+            return fmt::format("{}:{}:{}", migration.display_path, at.line, at.column);
+        };
+        if (index >= static_cast<int>(migration_plan.steps.size())) {
+            problems += fmt::format("\n  {}: step {}/{} committed, but the file now has only {} steps", migration.version.text,
+                                    index + 1, row.steps_total, migration_plan.steps.size());
+        } else if (it == recorded.end() || it->second.empty()) {
+            problems += fmt::format("\n  {}: step {}/{} ({}) committed without a recorded text checksum (an older lockwise), "
+                                    "so an edit of it can't be told from an edit after it",
+                                    migration.version.text, index + 1, row.steps_total, position(index));
+        } else if (it->second != plan::step_text_checksum(migration_plan.steps[static_cast<std::size_t>(index)])) {
+            problems += fmt::format("\n  {}: step {}/{} ({}) committed already, and its text changed since",
+                                    migration.version.text, index + 1, row.steps_total, position(index));
+        }
+    }
+    if (!problems.empty()) {
+        throw core::Error(core::ExitCode::checksum_drift,
+                          fmt::format("{} did not complete, and steps it committed changed in the file:{}",
+                                      migration.version.text, problems),
+                          fmt::format("Restore those steps as they ran: only the failed step and the ones after it (from step "
+                                      "{}) may change before the rerun. If the database already matches the edited text, "
+                                      "`lockwise repair` accepts the file as it is and `lockwise migrate` then resumes at "
+                                      "step {}.",
+                                      row.steps_done + 1, row.steps_done + 1));
     }
 }
 
@@ -104,9 +164,28 @@ std::vector<const plan::MigrationPlan*> pending_plans(const std::vector<plan::Mi
     return pending;
 }
 
-RunSummary migrate(const catalog::Catalog& catalog, const std::vector<plan::MigrationPlan>& plans,
-                   const RunnerOptions& options, report::Logger& log, RunSummary* summary_out)
+RunnerOptions with_run_id(const RunnerOptions& options)
 {
+    RunnerOptions named = options;
+    if (named.run_id.empty()) {
+        named.run_id = locks::new_run_id();
+    }
+    return named;
+}
+
+void end_orphans_of_earlier_runs(pg::Connection& connection, const RunnerOptions& options, report::Logger& log)
+{
+    OrphanTimings timings;
+    timings.grace = options.orphan_grace;
+    timings.gone_within = options.orphan_wait;
+    timings.unsignalled_wait = options.lock_wait;
+    end_orphans(connection, options.run_id, timings, log);
+}
+
+RunSummary migrate(const catalog::Catalog& catalog, const std::vector<plan::MigrationPlan>& plans,
+                   const RunnerOptions& given_options, report::Logger& log, RunSummary* summary_out)
+{
+    const auto options = with_run_id(given_options);
     RunSummary local_summary;
     RunSummary& summary = summary_out != nullptr ? *summary_out : local_summary;
     const auto started = Clock::now();
@@ -115,30 +194,48 @@ RunSummary migrate(const catalog::Catalog& catalog, const std::vector<plan::Migr
     // refuse it before anything session-bound starts (run/pooler.hpp, docs/operations.md).
     require_session_pinning(options.conninfo);
     // The runner lock lives on its own idle connection for the whole run.
-    auto lock_connection = pg::Connection::connect(options.conninfo, "lockwise runner lock");
+    auto lock_connection = pg::Connection::connect(options.conninfo, locks::session_name(options.run_id, locks::k_role_lock));
     auto runner_lock = take_runner_lock(lock_connection, options, log);
 
     StepExecutor executor(options, log);
     auto& connection = executor.connection();
+    // While we hold the runner lock no other runner of this history is alive: sessions of earlier
+    // runs still working are orphans of a killed run, and must be gone before history is read.
+    end_orphans_of_earlier_runs(connection, options, log);
+    // History is read outside any step: a lock on it fails fast (55P03) instead of waiting silently.
+    connection.exec("SET lock_timeout = '5s'");
     history::HistoryStore store(connection, options.history);
     store.ensure_created();
     auto drifts = history::find_drift(store.load(), catalog.migrations);
-    // A migration that failed before committing any step has changed nothing: its edited file is
-    // the fix, not drift. One with committed steps must not resume from a different file.
+    // A migration that did not complete may be edited before the rerun, as the failure's hint says:
+    // its unfinished steps are taken as they now read. Its committed steps must not change.
     const auto before_fix = store.load();
     std::erase_if(drifts, [&](const history::Drift& drift) {
         const auto row = std::find_if(before_fix.begin(), before_fix.end(),
                                       [&](const history::AppliedMigration& applied_row) { return applied_row.version == drift.version; });
         if (drift.kind != history::DriftKind::checksum_changed || row == before_fix.end() ||
-            row->status != history::MigrationStatus::failed || row->steps_done > 0) {
+            (row->status != history::MigrationStatus::failed && row->status != history::MigrationStatus::running)) {
             return false;
         }
+        const auto plan_it = std::find_if(plans.begin(), plans.end(), [&](const plan::MigrationPlan& migration_plan) {
+            return history::canonical_version(migration_plan.migration->version) == drift.version;
+        });
+        if (plan_it == plans.end()) {
+            return false;
+        }
+        refuse_changed_committed_steps(*plan_it, *row, store.step_checksums(drift.version));
         store.update_checksum(drift.version, drift.file_checksum);
-        log.info(fmt::format("{} failed before any step committed; running its edited file", drift.version));
+        log.event(report::Level::info, "edited_unfinished_steps",
+                  row->steps_done > 0
+                      ? fmt::format("{} did not complete; only steps after its committed {} changed: running the edited file "
+                                    "from step {}", drift.version, row->steps_done, row->steps_done + 1)
+                      : fmt::format("{} failed before any step committed; running its edited file", drift.version),
+                  {{"version", drift.version}, {"steps_done", row->steps_done}});
         return true;
     });
     refuse_drift(drifts, options, log);
     const auto applied = store.load();
+    connection.exec("RESET lock_timeout");
     const auto pending = pending_plans(plans, applied, options.target);
     summary.up_to_date = static_cast<int>(std::count_if(applied.begin(), applied.end(), is_applied));
     if (pending.empty()) {

@@ -22,8 +22,14 @@ struct RunnerOptions {
     std::optional<catalog::Version> target;   // apply migrations up to and including this version
     plan::Millis lock_wait{600'000};          // how long to wait for another runner's lock
     std::string terminate_blockers;           // "" = never; "idle-in-transaction:30s"
+    bool terminate_superusers = false;        // separate opt-in: the policy may end superusers' sessions too
+    bool terminate_other_databases = false;   // separate opt-in: ... and sessions of other databases
     bool out_of_order = false;
+    bool ignore_missing = false;              // applied migrations missing from the folder: warn, not fail
     std::atomic<bool>* stop_requested = nullptr; // SIGINT/SIGTERM: stop at the next step boundary / batch
+    std::string run_id;                       // names every session "lockwise/<run_id>/<role>"; "" = a fresh one
+    plan::Millis orphan_grace{2'000};         // between pg_cancel_backend and pg_terminate_backend of an orphan
+    plan::Millis orphan_wait{30'000};         // how long signalled orphans may take to go
 };
 
 // What happened to one step, for the summary and the impact report.
@@ -59,6 +65,13 @@ struct RunSummary {
 // connection_failed, interrupted. `summary` (when given) holds what ran even when it throws.
 RunSummary migrate(const catalog::Catalog& catalog, const std::vector<plan::MigrationPlan>& plans,
                    const RunnerOptions& options, report::Logger& log, RunSummary* summary = nullptr);
+
+// `options` with a fresh run_id when it has none.
+RunnerOptions with_run_id(const RunnerOptions& options);
+
+// With the runner lock held: ends the orphans of earlier runs (run/orphans.hpp) under
+// options.orphan_grace, orphan_wait and (for orphans we may not signal) lock_wait.
+void end_orphans_of_earlier_runs(pg::Connection& connection, const RunnerOptions& options, report::Logger& log);
 
 // Takes the runner lock on `dedicated` (an idle connection kept for the whole run), waiting up to
 // options.lock_wait. Throws core::Error(runner_locked) after that.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "lockwise/backfill/spec.hpp"
 #include "lockwise/core/source_location.hpp"
 #include "lockwise/history/versions.hpp"
+#include "lockwise/locks/session_name.hpp"
 #include "lockwise/run/retry.hpp"
 
 namespace lockwise::run {
@@ -44,17 +46,24 @@ std::string describe_error(const pg::SqlError& error)
     return text;
 }
 
-std::vector<std::string> relations_of(const plan::Step& step)
+// Every relation the step locks (dependent ones too: a DROP INDEX locks the index's table),
+// grouped by the strongest mode it takes on them, so each is checked for its own conflicts.
+std::map<sql::LockMode, std::vector<std::string>> relations_of(const plan::Step& step)
 {
-    std::set<std::string> names;
+    std::map<std::string, sql::LockMode> modes;
     for (const auto& statement : step.statements) {
         for (const auto& lock : statement.locks) {
             if (!lock.created_by_statement) {
-                names.insert(lock.schema.empty() ? lock.name : lock.schema + "." + lock.name);
+                auto& mode = modes[lock.schema.empty() ? lock.name : lock.schema + "." + lock.name];
+                mode = std::max(mode, lock.mode);
             }
         }
     }
-    return {names.begin(), names.end()};
+    std::map<sql::LockMode, std::vector<std::string>> by_mode;
+    for (const auto& [name, mode] : modes) {
+        by_mode[mode].push_back(name);
+    }
+    return by_mode;
 }
 
 bool is_concurrent_index_build(const sql::Statement& statement)
@@ -124,6 +133,7 @@ history::StepRecord step_record(const catalog::Migration& migration, const plan:
     record.status = status;
     record.attempts = attempts;
     record.duration = duration;
+    record.text_checksum = plan::step_text_checksum(step);
     return record;
 }
 
@@ -142,14 +152,23 @@ struct StepExecutor::Attempt {
 };
 
 StepExecutor::StepExecutor(const RunnerOptions& options, report::Logger& log)
-    : m_options(options), m_log(log), m_connection(pg::Connection::connect(options.conninfo)),
-      m_probe(make_wait_probe(options.conninfo, options.terminate_blockers)), m_random(std::random_device{}())
+    : m_options(with_run_id(options)), m_log(log),
+      m_connection(pg::Connection::connect(m_options.conninfo, locks::session_name(m_options.run_id, locks::k_role_work))),
+      m_probe(make_wait_probe(m_options.conninfo, m_options.terminate_blockers,
+                              locks::session_name(m_options.run_id, locks::k_role_watch), m_options.terminate_superusers,
+                              m_options.terminate_other_databases)),
+      m_random(std::random_device{}())
 {
 }
 
 void StepExecutor::reconnect()
 {
-    m_connection = pg::Connection::connect(m_options.conninfo);
+    m_connection = pg::Connection::connect(m_options.conninfo, locks::session_name(m_options.run_id, locks::k_role_work));
+}
+
+void StepExecutor::set_application_name(std::string_view role)
+{
+    m_connection.exec("SET application_name = " + pg::quote_literal(locks::session_name(m_options.run_id, role)));
 }
 
 void StepExecutor::rollback_quietly() noexcept
@@ -247,7 +266,13 @@ bool StepExecutor::wait_for_clear_path(const plan::Step& step, Millis limit, Att
     while (since(started) < limit) {
         std::vector<BlockerView> holders;
         try {
-            holders = m_probe->conflicting_holders(relations, step.strongest_lock, m_connection.backend_pid());
+            for (const auto& [mode, names] : relations) {
+                for (auto& holder : m_probe->conflicting_holders(names, mode, m_connection.backend_pid())) {
+                    if (std::none_of(holders.begin(), holders.end(), [&](const BlockerView& seen) { return seen.pid == holder.pid; })) {
+                        holders.push_back(std::move(holder));
+                    }
+                }
+            }
         } catch (const pg::SqlError& error) {
             m_log.debug(fmt::format("lock watch query failed: {}", error.what()));
             return waited;
@@ -368,11 +393,15 @@ void StepExecutor::attempt_autocommit(const catalog::Migration& migration, const
 long long StepExecutor::run_backfill_step(const catalog::Migration& migration, const plan::Step& step, history::HistoryStore* store,
                                           StepOutcome& outcome)
 {
-    std::vector<catalog::Diagnostic> errors;
-    const auto spec = backfill::parse_backfill_spec(*step.backfill, step.statements.front(), errors, migration.display_path);
+    if (!step.backfill_spec) {
+        // plan_migration sets it on every backfill step of a plan without errors, and a plan
+        // with errors never runs: reaching this is a bug, not a bad migration.
+        throw StepFailure(core::ExitCode::internal, "backfill step without a parsed spec", "This is a bug in lockwise; please report it.",
+                          migration.display_path, outcome);
+    }
+    const auto& spec = *step.backfill_spec;
     set_session_policy(step.policy, step.policy.lock_timeout, false); // validation reads the catalog: never queue behind DDL
-    auto database_errors = errors.empty() ? backfill::validate_against_database(m_connection, spec) : std::vector<catalog::Diagnostic>{};
-    errors.insert(errors.end(), database_errors.begin(), database_errors.end());
+    const auto errors = backfill::validate_against_database(m_connection, spec);
     if (!errors.empty()) {
         std::string message;
         for (const auto& error : errors) {
@@ -390,7 +419,10 @@ long long StepExecutor::run_backfill_step(const catalog::Migration& migration, c
     options.statement_timeout = step.policy.statement_timeout;
     options.idle_in_transaction_timeout = step.policy.idle_in_transaction_timeout;
     BackfillLog observer(m_log, fmt::format("backfill {}", spec.table));
+    // While it runs batches the work connection says so: a later run ends it as a backfill orphan.
+    set_application_name(locks::k_role_backfill);
     const auto result = backfill::run_backfill(m_connection, spec, options, observer);
+    set_application_name(locks::k_role_work);
     observer.finish(result.interrupted ? "interrupted" : "done");
     m_log.event(report::Level::info, "backfill_done",
                 fmt::format("backfill of {}: {} rows updated in {} batches, {} partitions, {} retries, {} throttle pauses{}{}",
@@ -530,9 +562,10 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
                 if (!is_retryable(failure)) {
                     throw StepFailure(core::ExitCode::migration_failed,
                                       fmt::format("{} failed at {}: {}", migration.version.text, position, describe_error(error)),
-                                      error.fields().hint.empty()
-                                          ? "Nothing of this step remains; fix the migration and run `lockwise migrate` again."
-                                          : error.fields().hint,
+                                      (error.fields().hint.empty() ? std::string() : error.fields().hint + " ") +
+                                          "Nothing of this step remains; fix this step (or a later one) and run `lockwise "
+                                          "migrate` again: it resumes here with the edited text. Steps that already "
+                                          "committed must stay as they ran.",
                                       position, outcome);
                 }
                 std::string blockers;

@@ -54,6 +54,8 @@ private:
     bool prepare_concurrent_index(const sql::Statement& statement, Attempt& attempt);
     void verify_concurrent_index(const sql::Statement& statement);
     void reconnect();
+    // SET application_name to this run's session name for `role` (locks/session_name.hpp).
+    void set_application_name(std::string_view role);
     void rollback_quietly() noexcept;
 
     RunnerOptions m_options;

@@ -24,16 +24,21 @@ BlockerView view_of(const locks::Session& session)
     view.in_state = session.state_age.value_or(std::chrono::milliseconds(0));
     view.transaction_age = session.xact_age.value_or(std::chrono::milliseconds(0));
     view.query = session.query;
+    view.superuser = session.superuser;
+    view.other_database = session.other_database;
     return view;
 }
 
 class LocksWaitProbe final : public WaitProbe {
 public:
-    LocksWaitProbe(const std::string& conninfo, const std::string& terminate_policy)
-        : m_connection(pg::Connection::connect(conninfo, "lockwise lock watch"))
+    LocksWaitProbe(const std::string& conninfo, const std::string& terminate_policy, const std::string& application_name,
+                   bool superusers, bool other_databases)
+        : m_connection(pg::Connection::connect(conninfo, application_name))
     {
         if (!terminate_policy.empty()) {
             m_policy = locks::parse_terminate_policy(terminate_policy);
+            m_policy->superusers = superusers;
+            m_policy->other_databases = other_databases;
         }
     }
 
@@ -82,10 +87,15 @@ public:
         candidate.query = blocker.query;
         candidate.application = blocker.application;
         candidate.user = blocker.user;
+        candidate.superuser = blocker.superuser;
+        candidate.other_database = blocker.other_database;
         return locks::should_terminate(candidate, *m_policy);
     }
 
-    bool terminate(int pid, const std::string& reason) override { return locks::terminate_backend(m_connection, pid, reason); }
+    bool terminate(int pid, const std::string& reason) override
+    {
+        return m_policy && locks::terminate_blocker(m_connection, pid, reason, *m_policy);
+    }
 
 private:
     pg::Connection m_connection;
@@ -113,9 +123,12 @@ std::string BlockerView::describe() const
     return text;
 }
 
-std::unique_ptr<WaitProbe> make_wait_probe(const std::string& conninfo, const std::string& terminate_policy)
+std::unique_ptr<WaitProbe> make_wait_probe(const std::string& conninfo, const std::string& terminate_policy,
+                                           const std::string& application_name, bool terminate_superusers,
+                                           bool terminate_other_databases)
 {
-    return std::make_unique<LocksWaitProbe>(conninfo, terminate_policy);
+    return std::make_unique<LocksWaitProbe>(conninfo, terminate_policy, application_name, terminate_superusers,
+                                            terminate_other_databases);
 }
 
 } // namespace lockwise::run

@@ -21,6 +21,8 @@ struct BlockerView {
     std::chrono::milliseconds in_state{0};
     std::chrono::milliseconds transaction_age{0};
     std::string query;          // cut to a sane length
+    bool superuser = false;     // a superuser's session (spared unless runner.terminate_superusers)
+    bool other_database = false; // another database's session (spared unless runner.terminate_other_databases)
     // "pid 4242 (user app, app crm-api, idle in transaction for 12.0s, xact 14.1s): SELECT ..."
     std::string describe() const;
 };
@@ -45,7 +47,10 @@ public:
     virtual bool terminate(int pid, const std::string& reason) = 0;
 };
 
-// A probe over its own connection to `conninfo`. `terminate_policy` "" = never terminate.
-std::unique_ptr<WaitProbe> make_wait_probe(const std::string& conninfo, const std::string& terminate_policy);
+// A probe over its own connection to `conninfo`. `terminate_policy` "" = never terminate;
+// superusers' and other databases' sessions only with `terminate_superusers` / `terminate_other_databases`.
+std::unique_ptr<WaitProbe> make_wait_probe(const std::string& conninfo, const std::string& terminate_policy,
+                                           const std::string& application_name = "lockwise lock watch",
+                                           bool terminate_superusers = false, bool terminate_other_databases = false);
 
 } // namespace lockwise::run

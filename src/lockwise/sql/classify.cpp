@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "lockwise/sql/classify.hpp"
+#include "lockwise/sql/pg_query_api.hpp"
 
 namespace lockwise::sql::detail {
 namespace {
@@ -124,6 +125,78 @@ void classify_transaction(const Json& body, Statement& statement)
     }
 }
 
+// nextval('s'), setval('s', ...), currval('s'): each opens the sequence under ROW EXCLUSIVE.
+void add_sequence_calls(const Json& body, Statement& statement)
+{
+    walk_nodes(body, [&](std::string_view type, const Json& call) {
+        if (type != "FuncCall") {
+            return;
+        }
+        const auto names = string_list(member(call, "funcname"));
+        const auto* args = member(call, "args");
+        if (names.empty() || args == nullptr || !args->is_array() || args->empty() ||
+            (names.back() != "nextval" && names.back() != "setval" && names.back() != "currval")) {
+            return;
+        }
+        const auto& first = node_body((*args)[0]);
+        const auto* value = member(first, "sval");
+        if (value == nullptr) {
+            return;
+        }
+        const auto sequence = text_of(*value, "sval");
+        if (sequence.empty()) {
+            return;
+        }
+        // 'crm.seq' names schema and sequence in one string.
+        const auto dot = sequence.find('.');
+        add_lock(statement, dot == std::string::npos ? RelationName{"", sequence} : RelationName{sequence.substr(0, dot), sequence.substr(dot + 1)},
+                 LockMode::row_exclusive);
+    });
+}
+
+// CREATE FUNCTION ... LANGUAGE sql: the body is parsed and analysed at creation
+// (check_function_bodies), which locks what its statements read or write.
+void classify_sql_function_body(const Json& body, Statement& statement)
+{
+    const auto* options = member(body, "options");
+    if (options == nullptr || !options->is_array()) {
+        return;
+    }
+    std::string language;
+    std::string text;
+    for (const auto& item : *options) {
+        const auto& option = node_body(item);
+        const auto name = text_of(option, "defname");
+        const auto* arg = member(option, "arg");
+        if (arg == nullptr) {
+            continue;
+        }
+        if (name == "language") {
+            language = string_value(*arg);
+        } else if (name == "as") {
+            const auto parts = string_list(member(node_body(*arg), "items"));
+            if (parts.size() == 1) {
+                text = parts.front();
+            }
+        }
+    }
+    if (language != "sql" || text.empty()) {
+        return;
+    }
+    const auto parsed = parse(text);
+    const auto* statements = parsed.error ? nullptr : member(parsed.tree, "stmts");
+    if (statements == nullptr) {
+        return;
+    }
+    for (const auto& item : *statements) {
+        Statement inner;
+        classify(item.at("stmt"), inner);
+        for (const auto& lock : inner.locks) {
+            add_lock(statement, {lock.schema, lock.name}, lock.mode);
+        }
+    }
+}
+
 void classify_comment(const Json& body, Statement& statement)
 {
     statement.kind = "COMMENT";
@@ -134,6 +207,12 @@ void classify_comment(const Json& body, Statement& statement)
     }
     auto names = string_list(member(node_body(*object), "items"));
     // COMMENT ON a relation or one of its columns/constraints takes SHARE UPDATE EXCLUSIVE on it.
+    if (object_type == "OBJECT_TABCONSTRAINT" && !names.empty()) {
+        // COMMENT ON CONSTRAINT c ON t only looks the constraint up: ACCESS SHARE on t.
+        names.pop_back();
+        add_lock(statement, relation_of_names(names), LockMode::access_share);
+        return;
+    }
     if (object_type == "OBJECT_COLUMN" && !names.empty()) {
         names.pop_back();
     } else if (!is_table_like(object_type) && object_type != "OBJECT_INDEX") {
@@ -211,6 +290,7 @@ void classify_refresh(const Json& body, Statement& statement)
 {
     statement.kind = "REFRESH MATERIALIZED VIEW";
     statement.concurrently = flag_of(body, "concurrent");
+    statement.with_no_data = flag_of(body, "skipData");
     statement.work = TableWork::rewrite;
     add_lock(statement, relation_of(*member(body, "relation")),
              statement.concurrently ? LockMode::exclusive : LockMode::access_exclusive);
@@ -221,6 +301,7 @@ void classify_simple_locks(std::string_view type, const Json& body, Statement& s
     if (type == "TruncateStmt") {
         statement.kind = "TRUNCATE";
         statement.cascade = text_of(body, "behavior") == "DROP_CASCADE";
+        statement.restart_identity = flag_of(body, "restart_seqs");
         statement.work = TableWork::metadata_only;
         for (const auto& item : *member(body, "relations")) {
             add_lock(statement, relation_of(node_body(item)), LockMode::access_exclusive);
@@ -232,6 +313,34 @@ void classify_simple_locks(std::string_view type, const Json& body, Statement& s
         for (const auto& item : *member(body, "relations")) {
             add_lock(statement, relation_of(node_body(item)), static_cast<LockMode>(mode));
         }
+    } else if (type == "CreateSeqStmt" || type == "AlterSeqStmt") {
+        // A new sequence is the creator's; ALTER SEQUENCE takes SHARE ROW EXCLUSIVE; OWNED BY t.c reads t.
+        const bool create = type == "CreateSeqStmt";
+        add_lock(statement, relation_of(*member(body, "sequence")),
+                 create ? LockMode::access_exclusive : LockMode::share_row_exclusive, create);
+        if (const auto* options = member(body, "options"); options != nullptr && options->is_array()) {
+            for (const auto& item : *options) {
+                const auto& option = node_body(item);
+                if (text_of(option, "defname") == "owned_by" && member(option, "arg") != nullptr) {
+                    auto names = string_list(member(node_body(*member(option, "arg")), "items"));
+                    if (names.size() >= 2) {
+                        names.pop_back();
+                        add_lock(statement, relation_of_names(names), LockMode::access_share);
+                    }
+                }
+            }
+        }
+    } else if (type == "CreateStatsStmt") {
+        statement.kind = "CREATE STATISTICS";
+        statement.statistics = relation_of_names(string_list(member(body, "defnames"))).name;
+        if (const auto* relations = member(body, "relations"); relations != nullptr && relations->is_array()) {
+            for (const auto& item : *relations) {
+                add_lock(statement, relation_of(node_body(item)), LockMode::share_update_exclusive);
+            }
+        }
+    } else if (type == "RuleStmt") {
+        statement.kind = "CREATE RULE";
+        add_lock(statement, relation_of(*member(body, "relation")), LockMode::access_exclusive);
     } else if (type == "CreatePolicyStmt" || type == "AlterPolicyStmt") {
         statement.kind = type == "CreatePolicyStmt" ? "CREATE POLICY" : "ALTER POLICY";
         add_lock(statement, relation_of(*member(body, "table")), LockMode::access_exclusive);
@@ -285,6 +394,9 @@ void classify_drop(const Json& body, Statement& statement)
                 index.concurrently = statement.concurrently;
                 statement.index = index;
             }
+        } else if (object_type == "OBJECT_STATISTIC_EXT") {
+            statement.kind = "DROP STATISTICS";
+            statement.statistics = relation_of_names(names).name; // its table comes from the facts
         } else if (object_type == "OBJECT_TRIGGER" || object_type == "OBJECT_POLICY" ||
                    object_type == "OBJECT_RULE") {
             // DROP TRIGGER t ON tbl: the last name is the object, the rest is its table.
@@ -363,6 +475,23 @@ void classify(const Json& node, Statement& statement)
         }
     } else if (type == "CreateFunctionStmt") {
         statement.kind = flag_of(body, "is_procedure") ? "CREATE PROCEDURE" : "CREATE FUNCTION";
+        classify_sql_function_body(body, statement);
+    } else if (type == "ExplainStmt" || type == "PrepareStmt" || type == "DeclareCursorStmt") {
+        // Parse analysis and planning of the inner query take its locks (EXPLAIN ANALYZE also runs it).
+        const auto* query = member(body, "query");
+        if (query != nullptr) {
+            Statement inner;
+            classify(*query, inner);
+            statement.locks = inner.locks;
+        }
+    } else if (type == "MergeStmt") {
+        statement.kind = "MERGE";
+        add_lock(statement, relation_of(*member(body, "relation")), LockMode::row_exclusive);
+        if (const auto* source = member(body, "sourceRelation")) {
+            for (const auto& relation : relations_read(*source)) {
+                add_lock(statement, relation, LockMode::access_share);
+            }
+        }
     } else if (type == "DefineStmt") {
         statement.kind = "CREATE " + object_word(text_of(body, "kind"));
     } else if (type == "GrantStmt") {
@@ -379,7 +508,12 @@ void classify(const Json& node, Statement& statement)
     if (type == "CallStmt" || type == "DoStmt") {
         statement.notes.push_back("procedural code may take locks (and a procedure may commit) where the classifier cannot see");
     }
+    if (type == "SelectStmt" || type == "InsertStmt" || type == "UpdateStmt" || type == "DeleteStmt" ||
+        type == "MergeStmt") {
+        add_sequence_calls(body, statement);
+    }
     collect_used_types(body, statement.used_types);
+    classify_server_features(node, statement);
     std::erase_if(statement.locks, [](const RelationLock& lock) { return lock.mode == LockMode::none; });
     for (const auto& action : statement.actions) {
         statement.work = std::max(statement.work, action.work);

@@ -29,6 +29,8 @@ void classify_delete(const Json& body, Statement& statement);
 void classify_copy(const Json& body, Statement& statement);
 void classify_drop(const Json& body, Statement& statement);
 void classify_maintenance(std::string_view type, const Json& body, Statement& statement);
+// Fills statement.needs_server from anywhere in the statement's tree (`node` is {"XxxStmt": {...}}).
+void classify_server_features(const Json& node, Statement& statement);
 
 // OBJECT_MATVIEW -> "MATERIALIZED VIEW", OBJECT_FOREIGN_TABLE -> "FOREIGN TABLE".
 std::string object_word(std::string_view object_type);

@@ -34,7 +34,12 @@ void classify_create_table(const Json& body, Statement& statement)
         const auto mode = member(body, "partbound") != nullptr ? LockMode::access_exclusive
                                                                : LockMode::share_update_exclusive;
         for (const auto& parent : *parents) {
-            add_lock(statement, relation_of(node_body(parent)), mode);
+            const auto parent_name = relation_of(node_body(parent));
+            add_lock(statement, parent_name, mode);
+            if (statement.parent_table.empty()) {
+                statement.parent_schema = parent_name.schema;
+                statement.parent_table = parent_name.name;
+            }
         }
         if (member(body, "partbound") != nullptr) {
             statement.notes.push_back("a new partition is checked against the rows of an existing DEFAULT partition");

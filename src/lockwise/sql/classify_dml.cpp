@@ -126,6 +126,13 @@ void classify_insert(const Json& body, Statement& statement)
     statement.kind = "INSERT";
     const auto target = relation_of(*member(body, "relation"));
     add_lock(statement, target, LockMode::row_exclusive);
+    if (const auto* columns = member(body, "cols"); columns != nullptr && columns->is_array()) {
+        statement.insert_columns.emplace();
+        for (const auto& column : *columns) {
+            statement.insert_columns->push_back(text_of(node_body(column), "name"));
+        }
+    }
+    statement.default_values = member(body, "selectStmt") == nullptr;
     add_reads(body, statement, target);
     add_nested_writes(body, statement);
 }

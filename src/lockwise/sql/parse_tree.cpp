@@ -110,7 +110,8 @@ std::optional<long> integer_constant(const Json& node)
 
 RelationName relation_of(const Json& range_var)
 {
-    return {text_of(range_var, "schemaname"), text_of(range_var, "relname")};
+    // protobuf JSON leaves out false values: a RangeVar without "inh" was written ONLY.
+    return {text_of(range_var, "schemaname"), text_of(range_var, "relname"), !flag_of(range_var, "inh")};
 }
 
 RelationName relation_of_names(const std::vector<std::string>& names)
@@ -239,10 +240,11 @@ void add_lock(Statement& statement, const RelationName& relation, LockMode mode,
         if (lock.schema == relation.schema && lock.name == relation.name) {
             lock.mode = std::max(lock.mode, mode);
             lock.created_by_statement = lock.created_by_statement || created;
+            lock.only = lock.only && relation.only;
             return;
         }
     }
-    statement.locks.push_back({relation.schema, relation.name, mode, created});
+    statement.locks.push_back({relation.schema, relation.name, mode, created, {}, relation.only});
 }
 
 } // namespace lockwise::sql::detail

@@ -34,6 +34,7 @@ std::optional<long> integer_constant(const Json& node);
 struct RelationName {
     std::string schema;
     std::string name;
+    bool only = false; // ONLY name
 };
 // A bare RangeVar body ({"relname": ..., "schemaname": ...}).
 RelationName relation_of(const Json& range_var);

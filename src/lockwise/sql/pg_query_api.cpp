@@ -182,4 +182,35 @@ ScanOutcome scan(std::string_view sql)
     return outcome;
 }
 
+std::optional<std::string> parse_protobuf(std::string_view sql)
+{
+    const std::string input(sql);
+    PgQueryProtobufParseResult result = pg_query_parse_protobuf(input.c_str());
+    std::optional<std::string> tree;
+    if (result.error == nullptr) {
+        tree = std::string(result.parse_tree.data, result.parse_tree.len);
+    }
+    pg_query_free_protobuf_parse_result(result);
+    return tree;
+}
+
+std::optional<std::string> deparse_protobuf(std::string_view parse_result)
+{
+    std::string bytes(parse_result);
+    PgQueryProtobuf tree{bytes.size(), bytes.data()};
+    PgQueryDeparseResult result = pg_query_deparse_protobuf(tree);
+    std::optional<std::string> text;
+    if (result.error == nullptr && result.query != nullptr) {
+        text = std::string(result.query);
+    }
+    pg_query_free_deparse_result(result);
+    return text;
+}
+
+std::optional<std::string> deparse(std::string_view sql)
+{
+    const auto tree = parse_protobuf(sql);
+    return tree ? deparse_protobuf(*tree) : std::nullopt;
+}
+
 } // namespace lockwise::sql::detail

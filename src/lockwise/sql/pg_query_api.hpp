@@ -46,6 +46,14 @@ ParseOutcome parse(std::string_view sql);
 // The tokens of `sql` (works on any lexically valid input, even with syntax errors).
 ScanOutcome scan(std::string_view sql);
 
+// `sql` parsed and printed back from its parse tree by libpg_query's deparser: canonical
+// text with every expression's grouping explicit. nullopt when it does not parse or deparse.
+std::optional<std::string> deparse(std::string_view sql);
+// The parse tree of `sql` in libpg_query's protobuf form (ParseResult), nullopt on error.
+std::optional<std::string> parse_protobuf(std::string_view sql);
+// SQL text printed from a protobuf ParseResult, nullopt when libpg_query can't print it.
+std::optional<std::string> deparse_protobuf(std::string_view parse_result);
+
 // Byte offset of the 1-based character position `cursor` (PostgreSQL counts characters).
 std::size_t byte_offset_of_cursor(std::string_view text, int cursor);
 

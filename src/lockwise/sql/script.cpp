@@ -5,6 +5,7 @@
 
 #include "lockwise/core/source_location.hpp"
 #include "lockwise/sql/classify.hpp"
+#include "lockwise/sql/facts.hpp"
 #include "lockwise/sql/pg_query_api.hpp"
 #include "lockwise/sql/statement.hpp"
 
@@ -247,43 +248,16 @@ ParsedScript classify_section(const Section& section, const detail::Json& tree)
     return script;
 }
 
-// What one statement can only know from an earlier one in the same script:
-// the table of an index it drops or reindexes, the target of a foreign key it validates.
-void resolve_across_statements(std::vector<Statement>& statements)
-{
-    for (std::size_t i = 0; i < statements.size(); ++i) {
-        auto& statement = statements[i];
-        for (std::size_t j = 0; j < i; ++j) {
-            const auto& earlier = statements[j];
-            if (statement.index && statement.index->table.empty() && earlier.kind == "CREATE INDEX" &&
-                earlier.index && earlier.index->name == statement.index->name) {
-                statement.index->table = earlier.index->table;
-                const auto mode = statement.kind == "REINDEX"
-                                      ? (statement.concurrently ? LockMode::share_update_exclusive : LockMode::share)
-                                      : statement.locks.empty() ? LockMode::access_exclusive
-                                                                : statement.locks.front().mode;
-                detail::add_lock(statement, {earlier.index->schema, earlier.index->table}, mode);
-            }
-            for (const auto& action : statement.actions) {
-                if (action.kind != AlterAction::Kind::validate_constraint || statement.locks.empty()) {
-                    continue;
-                }
-                for (const auto& added : earlier.actions) {
-                    if (added.constraint && added.constraint->name == action.name &&
-                        added.constraint->referenced_table && !earlier.locks.empty() &&
-                        earlier.locks.front().name == statement.locks.front().name) {
-                        detail::add_lock(statement, detail::relation_of_names({*added.constraint->referenced_table}),
-                                         LockMode::row_share);
-                    }
-                }
-            }
-        }
-    }
-}
-
 } // namespace
 
 ParsedScript parse_script(std::string_view file_text, std::size_t section_begin, std::size_t section_end)
+{
+    SchemaFacts facts;
+    return parse_script(file_text, section_begin, section_end, facts);
+}
+
+ParsedScript parse_script(std::string_view file_text, std::size_t section_begin, std::size_t section_end,
+                          SchemaFacts& facts)
 {
     section_end = std::min(section_end, file_text.size());
     section_begin = std::min(section_begin, section_end);
@@ -299,7 +273,11 @@ ParsedScript parse_script(std::string_view file_text, std::size_t section_begin,
         }
     } else {
         script = classify_section(section, parsed.tree);
-        resolve_across_statements(script.statements);
+        // What earlier statements declared tells what later ones lock without naming it.
+        for (auto& statement : script.statements) {
+            add_dependent_locks(statement, facts);
+            learn_facts(facts, statement);
+        }
     }
     if (!script.errors.empty()) {
         script.statements.clear();

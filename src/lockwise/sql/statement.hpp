@@ -55,6 +55,10 @@ struct RelationLock {
     std::string name;
     LockMode mode = LockMode::none;
     bool created_by_statement = false; // the statement creates this relation (it is new and empty)
+    // Why a relation the statement does not name is locked: "table of leads_tenant_idx",
+    // "references call_log", "view over leads", "partition of events". "" for a named relation.
+    std::string reason;
+    bool only = false; // ONLY t: partitions and inheritance children are left alone
 };
 
 struct ColumnDef {
@@ -134,6 +138,12 @@ struct UpdateInfo {
     bool has_returning = false;
 };
 
+// Syntax or a setting that only some server versions accept (see needs-newer-server in lint).
+struct ServerFeature {
+    int version_num = 0;  // the first server that has it, e.g. 140000
+    std::string feature;  // "DETACH PARTITION ... CONCURRENTLY"
+};
+
 struct Statement {
     Span span;                // within the migration file
     std::string text;         // the statement's source text, without the trailing semicolon
@@ -156,7 +166,15 @@ struct Statement {
     bool is_copy_from_stdin = false;   // COPY ... FROM STDIN (its data is not SQL)
     std::string enum_type;             // ALTER TYPE ... ADD VALUE: the type; CREATE TYPE AS ENUM
     std::vector<std::string> used_types; // type names referenced (casts, column types) for enum-use checks
+    std::vector<ServerFeature> needs_server; // features newer than the oldest supported server (13)
     std::vector<std::string> notes;    // classifier remarks worth showing ("lock depends on subcommands")
+    std::string parent_schema;         // CREATE TABLE ... PARTITION OF / INHERITS: the parent
+    std::string parent_table;
+    std::optional<std::vector<std::string>> insert_columns; // INSERT (cols): the list; nullopt without one
+    bool default_values = false;       // INSERT ... DEFAULT VALUES
+    bool restart_identity = false;     // TRUNCATE ... RESTART IDENTITY
+    bool with_no_data = false;         // REFRESH MATERIALIZED VIEW ... WITH NO DATA
+    std::string statistics;            // CREATE/DROP STATISTICS: the statistics object's name
 };
 
 struct ParseError {
@@ -170,8 +188,16 @@ struct ParsedScript {
     std::vector<ParseError> errors; // every error in the script; statements is empty when non-empty
 };
 
+struct SchemaFacts;
+
 // Splits and classifies the SQL in file_text[section_begin, section_end) with
 // libpg_query (PostgreSQL 15 grammar). Spans are relative to the whole file.
+// Each statement's locks include the relations it locks without naming them, as
+// far as `facts` and the script's earlier statements tell (sql/facts.hpp); what
+// the script declares is learned into `facts`, so a caller can chain migrations.
+ParsedScript parse_script(std::string_view file_text, std::size_t section_begin, std::size_t section_end,
+                          SchemaFacts& facts);
+// The same with only what the script itself declares.
 ParsedScript parse_script(std::string_view file_text, std::size_t section_begin = 0,
                           std::size_t section_end = std::string_view::npos);
 

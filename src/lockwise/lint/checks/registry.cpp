@@ -46,6 +46,7 @@ const std::vector<RuleInfo> k_rules = {
     {"multiple-exclusive-locks", Severity::warning, "one transaction takes write-blocking locks on several existing tables: deadlock risk with the app", false},
     {"refresh-matview-not-concurrent", Severity::warning, "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks reads of the view", true},
     {"table-rewrite", Severity::error, "an ALTER TABLE action that rewrites the table (SET LOGGED/UNLOGGED, SET TABLESPACE, ...)", true},
+    {"needs-newer-server", Severity::error, "syntax or a setting the target PostgreSQL version does not have (MERGE before 15, DETACH ... CONCURRENTLY before 14)", false},
     {"detach-partition-not-concurrent", Severity::warning, "DETACH PARTITION without CONCURRENTLY takes ACCESS EXCLUSIVE on the parent (PG14+)", false},
 };
 

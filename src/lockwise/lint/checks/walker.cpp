@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "lockwise/core/source_location.hpp"
+#include "lockwise/lint/backfill_checks.hpp"
 #include "lockwise/lint/checks/walker.hpp"
 
 namespace lockwise::lint::checks {
@@ -101,6 +102,7 @@ MigrationLint Walker::run()
         lint_statement(m_script.statements[i]);
         remember(m_script.statements[i]);
     }
+    check_backfill_directives(m_migration, m_script, m_out.file, m_out.errors);
     apply_suppressions();
     if (!m_context.disabled_rules.empty()) {
         std::erase_if(m_out.findings, [&](const Finding& f) { return m_context.disabled_rules.contains(f.rule_id); });
@@ -285,6 +287,7 @@ void Walker::lint_statement(const Statement& st)
         return;
     }
     lint_concurrently_in_transaction(st);
+    lint_server_features(st);
     lint_types(st);
     if (kind_is(st, "CREATE INDEX")) {
         lint_create_index(st);

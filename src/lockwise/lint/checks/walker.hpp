@@ -32,6 +32,8 @@ bool kind_starts(const Statement& statement, std::string_view prefix);
 std::string first_keyword(std::string_view text);
 std::string qualified(std::string_view schema, std::string_view name);
 std::string human_bytes(long long bytes);
+// 130000 -> "13", 90600 -> "9.6".
+std::string server_version_name(int version_num);
 // SQL with CONCURRENTLY inserted after the leading keywords `head` matches.
 std::string with_concurrently(const std::string& text, const std::regex& head);
 
@@ -168,6 +170,8 @@ private:
     //      prefer-jsonb, enum-add-value-in-transaction -------------------------------------------
 
     void lint_types(const Statement& st);
+    // ---- versions.cpp: needs-newer-server --------------------------------------------------------
+    void lint_server_features(const Statement& st);
     void lint_column_type(const Statement& st, const sql::ColumnDef& col, bool primary_key);
     void lint_enum_add_value(const Statement& st);
     void lint_enum_use(const Statement& st);
