@@ -27,7 +27,7 @@ std::set<std::string> flags_in(const std::string& text)
 // The man page's text with roff's escapes and font changes removed.
 std::string man_text()
 {
-    auto text = testkit::read_file(std::filesystem::path(LOCKWISE_BINARY).parent_path() / "lockwise.1");
+    auto text = testkit::read_file(testkit::lockwise_binary().parent_path() / "lockwise.1");
     text = std::regex_replace(text, std::regex(R"(\\f[BIRP])"), "");
     text = std::regex_replace(text, std::regex(R"(\\-)"), "-");
     return std::regex_replace(text, std::regex(R"(\\&)"), "");
@@ -126,7 +126,7 @@ TEST(CliFirstContact, ManPageListsEveryCommandAndFlagOfHelp)
     ASSERT_EQ(top.exit_code, 0) << top.output;
     std::vector<std::string> commands;
     const std::regex command_line(R"(\n  ([a-z]+)  )");
-    const auto subcommands = top.output.substr(top.output.find("SUBCOMMANDS:"));
+    const auto subcommands = top.output.substr(std::min(top.output.find("Subcommands:"), top.output.size()));
     for (auto it = std::sregex_iterator(subcommands.begin(), subcommands.end(), command_line); it != std::sregex_iterator(); ++it) {
         commands.push_back((*it)[1].str());
     }

@@ -18,6 +18,22 @@ for library in libpq5 libc6 libstdc++6; do
 done
 lockwise="$root/usr/bin/lockwise"
 [ -x "$lockwise" ] || fail "no usr/bin/lockwise in the package"
+# Every library the binary links directly comes from a package that Depends names: the Dockerfile's
+# runtime stage installs nothing else (tests/cli/test_cli_ops_deploy.cpp).
+package_of() { # the Debian package a library file belongs to (usrmerge: try both spellings)
+    local path candidate
+    path=$(readlink -f "$1")
+    for candidate in "$1" "$path" "/usr$1" "/usr$path" "${1#/usr}" "${path#/usr}"; do
+        dpkg -S "$candidate" 2>/dev/null | head -1 | cut -d: -f1 && return 0
+    done
+    return 1
+}
+for soname in $(objdump -p "$lockwise" | awk '/NEEDED/ {print $2}'); do
+    path=$(ldd "$lockwise" | awk -v name="$soname" '$1 == name {print $3}')
+    [ -n "$path" ] || fail "ldd does not resolve $soname"
+    package=$(package_of "$path") || fail "$path belongs to no Debian package"
+    grep -Eq "(^|, )$package( |,|$)" <<<"$depends" || fail "$soname comes from $package, which Depends does not name"
+done
 [ -f "$root/usr/share/man/man1/lockwise.1" ] || fail "no man page"
 [ -f "$root/usr/share/lockwise/examples/workload.sql" ] || fail "no seed scenario under usr/share/lockwise/examples"
 [ -f "$root/usr/share/doc/lockwise/docs/architecture.md" ] || fail "no docs"
@@ -31,4 +47,6 @@ grep -q 'lockwise demo' "$root/usr/share/man/man1/lockwise.1" || fail "the man p
 output=$("$lockwise" --log-format plain demo --leads 2000 --baseline 1s --tail 300ms 2>&1) || fail "demo exited $?: $output"
 [[ $output == *"$root/usr/share/lockwise/examples"* ]] || fail "demo did not use the installed seed scenario: $output"
 [[ $output == *"Impact report: lockwise demo: migration 36 on 2000 leads"* ]] || fail "no impact report: $output"
+# Not a terminal: every event stays a plain line, the per-partition ones included.
+[[ $output == *"info  backfill partition 1: "* ]] || fail "plain output lost the per-partition lines: $output"
 echo "test_install: ok (installed into a temporary root, ran from /tmp)"

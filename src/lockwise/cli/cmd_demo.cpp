@@ -16,6 +16,7 @@
 #include "lockwise/load/seed.hpp"
 #include "lockwise/load/workload.hpp"
 #include "lockwise/pg/throwaway_cluster.hpp"
+#include "lockwise/report/step_progress.hpp"
 
 namespace lockwise::cli {
 namespace {
@@ -129,7 +130,9 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         runner.terminate_blockers = config.get("runner.terminate_blockers");
         runner.stop_requested = &g_demo_stop;
         runner.target = catalog::Version::parse("35");
-        log.info("applying migration 35 (the base schema) with the runner");
+        // Announcements whose outcome gets its own line are detail on a terminal (shown at -v).
+        const auto announce = report::StepProgress::detail_level(log, report::Level::info);
+        log.event(announce, "message", "applying migration 35 (the base schema) with the runner");
         run::migrate(catalog, plans, runner, log);
         stop_point();
 
@@ -137,7 +140,7 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         scale.leads = options->scale;
         {
             auto connection = pg::Connection::connect(conninfo, "lockwise-demo-seed");
-            log.info(fmt::format("loading the seed data: {} leads", scale.leads));
+            log.event(announce, "message", fmt::format("loading the seed data: {} leads", scale.leads));
             const auto seeded = load::load_data(connection, scale);
             log.info(fmt::format("loaded {} tenants, {} leads, {} calls in {:.1f} s", seeded.tenants, seeded.leads, seeded.calls,
                                  static_cast<double>(seeded.elapsed.count()) / 1000.0));

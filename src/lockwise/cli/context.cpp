@@ -9,7 +9,6 @@
 #include <iostream>
 #include <thread>
 
-#include "lockwise/cli/usage.hpp"
 #include "lockwise/core/error.hpp"
 #include "lockwise/pg/conninfo.hpp"
 
@@ -111,31 +110,9 @@ std::vector<plan::MigrationPlan> Context::plan_all(const catalog::Catalog& catal
     return plans;
 }
 
-namespace {
-
-// libpq reads "postgress://..." as a key=value string and reports a missing "=": name the scheme instead.
-void check_uri_scheme(const std::string& conninfo)
-{
-    const auto separator = conninfo.find("://");
-    if (separator == std::string::npos || separator == 0) {
-        return;
-    }
-    const auto scheme = conninfo.substr(0, separator);
-    if (scheme == "postgresql" || scheme == "postgres" ||
-        scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") != std::string::npos) {
-        return;
-    }
-    const auto suggestion = closest_word(scheme, {"postgresql", "postgres"});
-    throw core::Error(core::ExitCode::usage, fmt::format("the database URL has the scheme \"{}://\", which libpq does not know", scheme),
-                      fmt::format("{}A URL starts with postgresql:// or postgres:// (or give key=value pairs: host=... dbname=...).",
-                                  suggestion ? fmt::format("Did you mean {}://? ", *suggestion) : ""));
-}
-
-} // namespace
 
 pg::Connection Context::connect(std::string_view application_name) const
 {
-    check_uri_scheme(database_url());
     const auto wait_for = m_config.duration("runner.wait_for_db");
     const auto started = std::chrono::steady_clock::now();
     auto backoff = std::chrono::milliseconds(200);

@@ -215,4 +215,20 @@ void show_global_options_in_commands(CLI::App& app)
     }
 }
 
+std::optional<std::string> uri_scheme_problem(std::string_view conninfo)
+{
+    const auto separator = conninfo.find("://");
+    if (separator == std::string_view::npos || separator == 0) {
+        return std::nullopt;
+    }
+    const auto scheme = std::string(conninfo.substr(0, separator));
+    if (scheme == "postgresql" || scheme == "postgres" ||
+        scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") != std::string::npos) {
+        return std::nullopt;
+    }
+    const auto suggestion = closest_word(scheme, {"postgresql", "postgres"});
+    return fmt::format("the URL scheme \"{}://\" is not postgresql:// or postgres://{}", scheme,
+                       suggestion ? fmt::format(" (Did you mean {}://?)", *suggestion) : "");
+}
+
 } // namespace lockwise::cli

@@ -27,6 +27,11 @@ UsageProblem explain_parse_error(const CLI::App& app, const CLI::ParseError& err
 // The candidate closest to `word` by edit distance (or one that `word` is a prefix of), if any is close enough.
 std::optional<std::string> closest_word(std::string_view word, const std::vector<std::string>& candidates);
 
+// "postgress://..." and other unknown URL schemes, which libpq would read as a malformed key=value
+// string: a message naming the scheme, with "Did you mean postgres://?" when one is close. Nothing
+// else of the value is repeated (it may hold a password).
+std::optional<std::string> uri_scheme_problem(std::string_view conninfo);
+
 // Appends the root's "Global" options to the footer of every visible subcommand, so
 // `lockwise <command> --help` lists -d, -m, ... too.
 void show_global_options_in_commands(CLI::App& app);
