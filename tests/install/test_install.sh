@@ -29,10 +29,12 @@ package_of() { # the Debian package a library file belongs to (usrmerge: try bot
     return 1
 }
 for soname in $(objdump -p "$lockwise" | awk '/NEEDED/ {print $2}'); do
-    path=$(ldd "$lockwise" | awk -v name="$soname" '$1 == name {print $3}')
+    # "libpq.so.5 => /lib/.../libpq.so.5 (0x...)", or for the loader "/lib64/ld-linux-x86-64.so.2 (0x...)"
+    path=$(ldd "$lockwise" | awk -v name="$soname" '$1 == name {print $3} $1 ~ ("/" name "$") {print $1}' | head -1)
     [ -n "$path" ] || fail "ldd does not resolve $soname"
     package=$(package_of "$path") || fail "$path belongs to no Debian package"
-    grep -Eq "(^|, )$package( |,|$)" <<<"$depends" || fail "$soname comes from $package, which Depends does not name"
+    [[ ", $depends," == *", $package "* || ", $depends," == *", $package,"* ]] ||
+        fail "$soname comes from $package, which Depends does not name"
 done
 [ -f "$root/usr/share/man/man1/lockwise.1" ] || fail "no man page"
 [ -f "$root/usr/share/lockwise/examples/workload.sql" ] || fail "no seed scenario under usr/share/lockwise/examples"
