@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 #include <regex>
 #include <set>
@@ -136,6 +137,8 @@ std::string package_of(const std::string& library_path)
             candidates.push_back("/usr" + candidate);
         }
     }
+    // Debian 12's packages ship /usr/lib/...: try those spellings first (each miss costs a dpkg run).
+    std::stable_partition(candidates.begin(), candidates.end(), [](const std::string& path) { return path.rfind("/usr/", 0) == 0; });
     for (const auto& candidate : candidates) {
         const auto result = core::run_process({"dpkg", "-S", candidate});
         if (result.exit_code == 0) {

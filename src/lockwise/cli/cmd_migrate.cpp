@@ -119,6 +119,7 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
             const auto applied = has_history ? store.load() : std::vector<history::AppliedMigration>{};
             std::vector<std::string> pending;
             const auto pending_migrations = run::pending_plans(plans, applied, parse_target(options->target));
+            pending.reserve(pending_migrations.size());
             for (const auto* migration_plan : pending_migrations) {
                 pending.push_back(migration_plan->migration->version.text);
             }

@@ -211,7 +211,7 @@ void show_global_options_in_commands(CLI::App& app)
     }
     for (auto* sub : app.get_subcommands([](CLI::App* candidate) { return !candidate->get_group().empty(); })) {
         const auto footer = sub->get_footer();
-        sub->footer(footer.empty() ? text : footer + "\n\n" + text);
+        sub->footer(footer.empty() ? text : fmt::format("{}\n\n{}", footer, text));
     }
 }
 

@@ -111,7 +111,7 @@ struct IdleBlocker::State {
     std::string outcome = "running";
 };
 
-IdleBlocker::IdleBlocker(const std::string& conninfo, std::string select_sql, std::chrono::milliseconds hold)
+IdleBlocker::IdleBlocker(const std::string& conninfo, const std::string& select_sql, std::chrono::milliseconds hold)
     : m_state(std::make_shared<State>())
 {
     auto connection = pg::Connection::connect(conninfo, "lockwise-demo-blocker");

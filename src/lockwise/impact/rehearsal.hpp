@@ -50,7 +50,7 @@ class IdleBlocker {
 public:
     // Connects, runs BEGIN and `select_sql`, and keeps the transaction open for `hold`
     // (or until stop()/destruction, or until the server terminates the session).
-    IdleBlocker(const std::string& conninfo, std::string select_sql, std::chrono::milliseconds hold);
+    IdleBlocker(const std::string& conninfo, const std::string& select_sql, std::chrono::milliseconds hold);
     IdleBlocker(const IdleBlocker&) = delete;
     IdleBlocker& operator=(const IdleBlocker&) = delete;
     ~IdleBlocker();
