@@ -129,7 +129,7 @@ format_check() { # every C++ file as .clang-format writes it
     clang-format-14 --dry-run --Werror $(cxx_files)
 }
 
-# clang-tidy 14 with the checks of .clang-tidy (findings are errors). Parsing a TU costs ~10-30 s CPU
+# clang-tidy 14 with the checks of .clang-tidy (findings are errors). Parsing a TU costs ~14 s CPU
 # (CLI11, fmt, json headers), so `test` checks only the src/ files changed since the commit named in
 # .clang-tidy-baseline (a changed header checks its .cpp); `./dev.sh tidy --all` checks every file.
 tidy_files() { # tidy_files [--all]: the translation units to check, one a line
