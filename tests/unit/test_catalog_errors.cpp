@@ -165,7 +165,9 @@ TEST(CatalogErrors, MissingDirectoryAndFileInsteadOfDirectory)
     const testkit::TempDir dir;
     const auto missing = load_catalog(dir.path() / "nope");
     ASSERT_EQ(missing.errors.size(), 1u);
-    EXPECT_EQ(missing.errors[0].message, "migrations directory does not exist");
+    // The absolute path and the working directory, so a relative -m is easy to place.
+    EXPECT_EQ(missing.errors[0].message, "migrations directory does not exist: " + (dir.path() / "nope").string() +
+                                             " (working directory " + std::filesystem::current_path().string() + ")");
     EXPECT_EQ(missing.errors[0].file, (dir.path() / "nope").string());
     const auto file = dir.write("migrations.sql", "SELECT 1;");
     const auto not_directory = load_catalog(file);

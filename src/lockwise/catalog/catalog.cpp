@@ -1,6 +1,8 @@
 // load_catalog: lists the migrations directory, picks the format (detected or forced),
 // lets that format's reader find the migrations, then does what is the same for every
 // format: directives, checksums, empty-migration and duplicate-version checks, order.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <system_error>
@@ -165,8 +167,13 @@ Catalog load_catalog(const std::filesystem::path& directory, const LoadOptions& 
     std::error_code error;
     const auto status = fs::status(directory, error);
     if (!fs::exists(status)) {
-        catalog.errors.push_back(file_diagnostic(directory.string(), "migrations directory does not exist",
-                                                 "Pass the directory that holds the migration files, or create it."));
+        std::error_code ignored;
+        catalog.errors.push_back(file_diagnostic(
+            directory.string(),
+            fmt::format("migrations directory does not exist: {} (working directory {})", fs::absolute(directory, ignored).string(),
+                        fs::current_path(ignored).string()),
+            "Point lockwise at the directory that holds the migration files with --migrations DIR (or LOCKWISE_MIGRATIONS, "
+            "or migrations.dir in lockwise.toml), run it from the directory that contains migrations/, or create it."));
         return catalog;
     }
     if (!fs::is_directory(status)) {

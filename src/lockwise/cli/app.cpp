@@ -10,11 +10,15 @@
 #include <iostream>
 
 #include "lockwise/cli/commands.hpp"
+#include "lockwise/cli/manpage.hpp"
+#include "lockwise/cli/usage.hpp"
 #include "lockwise/core/error.hpp"
 #include "lockwise/core/secrets.hpp"
 #include "lockwise/core/version.hpp"
+#include "lockwise/pg/connection.hpp"
 #include "lockwise/pg/sql_error.hpp"
 #include "lockwise/report/redact.hpp"
+#include "lockwise/sql/parser_version.hpp"
 
 namespace lockwise::cli {
 namespace {
@@ -33,7 +37,8 @@ int run(int argc, char** argv)
                  "Every statement runs under a lock policy that fits it, waits only as long as the\n"
                  "application can afford, retries instead of failing, and says who blocks it.",
                  "lockwise"};
-    app.set_version_flag("--version", core::k_version);
+    app.set_version_flag("--version", fmt::format("lockwise {}\nSQL parser: libpg_query (PostgreSQL {} grammar)\nlibpq: {}",
+                                                  core::k_version, sql::parser_version(), pg::libpq_version()));
     app.require_subcommand(1);
     app.fallthrough(); // global flags may follow the subcommand: `lockwise plan -m dir`
     app.footer("Exit codes: 0 ok, 1 migration failed, 2 usage/config/input error, 3 lock budget exhausted,\n"
@@ -53,10 +58,23 @@ int run(int argc, char** argv)
     add_config_command(app, table);
     add_demo_command(app, table);
     add_rehearse_command(app, table);
+    show_global_options_in_commands(app);
+    // Hidden (no group): the build writes the man page with it (manpage.cpp).
+    auto* manpage = app.add_subcommand("manpage", "print the lockwise(1) manual page (roff)")->group("");
     try {
         app.parse(argc, argv);
+    } catch (const CLI::Success& done) { // --help, --version
+        return app.exit(done);
     } catch (const CLI::ParseError& error) {
-        return app.exit(error);
+        // Every other parse error is a usage error (exit 2, README "Exit codes"), never CLI11's own codes.
+        const auto problem = explain_parse_error(app, error, std::vector<std::string>(argv + 1, argv + argc));
+        error_line("lockwise: error: ", problem.message);
+        error_line("hint: ", problem.hint);
+        return static_cast<int>(core::ExitCode::usage);
+    }
+    if (manpage->parsed()) {
+        std::cout << render_manpage(app);
+        return 0;
     }
     // libpq sends PGPASSWORD when the connection string has no password: mask it like one.
     if (const char* password = std::getenv("PGPASSWORD"); password != nullptr) {

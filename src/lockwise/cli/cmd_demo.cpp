@@ -16,6 +16,7 @@
 #include "lockwise/load/seed.hpp"
 #include "lockwise/load/workload.hpp"
 #include "lockwise/pg/throwaway_cluster.hpp"
+#include "lockwise/report/step_progress.hpp"
 
 namespace lockwise::cli {
 namespace {
@@ -69,7 +70,7 @@ void add_demo_command(CLI::App& app, CommandTable& table)
     auto options = std::make_shared<Options>();
     options->shared.rate = 200;
     options->shared.baseline = "3s";
-    command->add_option("--scale", options->scale, "leads to load (default 20000; tenants are Zipf-skewed)")
+    command->add_option("--leads,--scale", options->scale, "leads to load (default 20000; tenants are Zipf-skewed)")
         ->check(CLI::Range(100LL, 100'000'000LL));
     add_load_flags(*command, options->shared, "transactions", "");
     command->add_option("--examples", options->examples,
@@ -90,15 +91,23 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         impact::RehearsalOptions rehearsal;
         apply_load_flags(options->shared, rehearsal);
         const auto hold = parse_flag_duration(options->blocker_hold, "--blocker-hold");
-        const auto examples = impact::find_examples(
-            options->examples.empty() ? std::nullopt : std::optional<std::filesystem::path>(options->examples));
+        const auto explicit_examples =
+            options->examples.empty() ? std::nullopt : std::optional<std::filesystem::path>(options->examples);
+        const auto examples = impact::find_examples(explicit_examples);
         if (!examples) {
+            std::string looked;
+            for (const auto& candidate : impact::examples_candidates(explicit_examples)) {
+                looked += fmt::format("\n  {}", candidate.string());
+            }
             throw core::Error(core::ExitCode::usage,
-                              options->examples.empty() ? "cannot find the examples/ directory of the seed scenario"
-                                                        : fmt::format("--examples {}: no migrations/ and workload.sql there",
-                                                                      options->examples),
-                              "Run the demo from the repository root, or pass --examples <repo>/examples.");
+                              options->examples.empty()
+                                  ? fmt::format("cannot find the seed scenario (examples/ with migrations/ and workload.sql); "
+                                                "looked in:{}", looked)
+                                  : fmt::format("--examples {}: no migrations/ and workload.sql there", options->examples),
+                              "Install lockwise (its package puts them in share/lockwise/examples), run it from the "
+                              "repository root, or pass --examples DIR.");
         }
+        log.info(fmt::format("seed scenario: {}", examples->string()));
         auto& config = context.config();
         config.set_from_flag("migrations.dir", (*examples / "migrations").string(), "--examples");
         if (!options->terminate_blockers.empty()) {
@@ -121,7 +130,9 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         runner.terminate_blockers = config.get("runner.terminate_blockers");
         runner.stop_requested = &g_demo_stop;
         runner.target = catalog::Version::parse("35");
-        log.info("applying migration 35 (the base schema) with the runner");
+        // Announcements whose outcome gets its own line are detail on a terminal (shown at -v).
+        const auto announce = report::StepProgress::detail_level(log, report::Level::info);
+        log.event(announce, "message", "applying migration 35 (the base schema) with the runner");
         run::migrate(catalog, plans, runner, log);
         stop_point();
 
@@ -129,7 +140,7 @@ void add_demo_command(CLI::App& app, CommandTable& table)
         scale.leads = options->scale;
         {
             auto connection = pg::Connection::connect(conninfo, "lockwise-demo-seed");
-            log.info(fmt::format("loading the seed data: {} leads", scale.leads));
+            log.event(announce, "message", fmt::format("loading the seed data: {} leads", scale.leads));
             const auto seeded = load::load_data(connection, scale);
             log.info(fmt::format("loaded {} tenants, {} leads, {} calls in {:.1f} s", seeded.tenants, seeded.leads, seeded.calls,
                                  static_cast<double>(seeded.elapsed.count()) / 1000.0));

@@ -119,6 +119,7 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
             const auto applied = has_history ? store.load() : std::vector<history::AppliedMigration>{};
             std::vector<std::string> pending;
             const auto pending_migrations = run::pending_plans(plans, applied, parse_target(options->target));
+            pending.reserve(pending_migrations.size());
             for (const auto* migration_plan : pending_migrations) {
                 pending.push_back(migration_plan->migration->version.text);
             }
@@ -221,19 +222,30 @@ void add_baseline_command(CLI::App& app, CommandTable& table)
     auto* command = app.add_subcommand("baseline", "Mark an existing database as being at a version, or adopt another tool's history");
     struct Options {
         std::string version;
+        std::string deprecated_version; // `baseline --version V`, before it was the VERSION argument
         std::string from;
         std::string table;
         std::string schema;
     };
     auto options = std::make_shared<Options>();
-    command->add_option("--version", options->version, "record every migration up to this version as applied");
+    command->add_option("VERSION", options->version, "record every migration up to this version as applied: lockwise baseline 36");
+    // The old spelling read like the global --version; it still works, with a note.
+    command->add_option("--version", options->deprecated_version, "deprecated: write `lockwise baseline VERSION`")->group("");
     command->add_option("--from", options->from, "adopt the history of flyway, golang-migrate, goose, diesel or dbmate");
     command->add_option("--table", options->table, "the other tool's history table, when not its default");
     command->add_option("--schema", options->schema, "the other tool's schema, when not on the search_path");
     table[command] = [options](Context& context) {
+        if (!options->deprecated_version.empty()) {
+            context.log().warn(fmt::format("`baseline --version {0}` is deprecated; write `lockwise baseline {0}`",
+                                           options->deprecated_version));
+            if (options->version.empty()) {
+                options->version = options->deprecated_version;
+            }
+        }
         if (options->version.empty() == options->from.empty()) {
-            throw core::Error(core::ExitCode::usage, "baseline needs exactly one of --version or --from",
-                              "Use --version V for a database created by hand, or --from TOOL to adopt another runner's history.");
+            throw core::Error(core::ExitCode::usage, "baseline needs exactly one of a VERSION or --from TOOL",
+                              "Use `lockwise baseline 36` for a database created by hand, or `lockwise baseline --from TOOL` "
+                              "to adopt another runner's history.");
         }
         const auto catalog = context.load_catalog();
         auto connection = context.connect();

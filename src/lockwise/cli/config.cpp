@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "lockwise/catalog/byte_size.hpp"
+#include "lockwise/cli/usage.hpp"
 #include "lockwise/catalog/duration.hpp"
 #include "lockwise/core/checked.hpp"
 #include "lockwise/core/error.hpp"
@@ -227,6 +228,9 @@ std::string validate_value(const ConfigKey& key, const std::string& value)
         }
         break;
     case ValueType::secret_url: {
+        if (auto problem = uri_scheme_problem(value)) {
+            return *problem; // libpq's own error would only say "missing =" here
+        }
         std::string error;
         if (!pg::conninfo_is_valid(value, error)) {
             return fmt::format("invalid connection string: {}", error);

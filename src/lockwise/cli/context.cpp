@@ -114,6 +114,7 @@ std::vector<plan::MigrationPlan> Context::plan_all(const catalog::Catalog& catal
     return plans;
 }
 
+
 pg::Connection Context::connect(std::string_view application_name) const
 {
     const auto wait_for = m_config.duration("runner.wait_for_db");

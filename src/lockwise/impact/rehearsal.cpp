@@ -111,7 +111,7 @@ struct IdleBlocker::State {
     std::string outcome = "running";
 };
 
-IdleBlocker::IdleBlocker(const std::string& conninfo, std::string select_sql, std::chrono::milliseconds hold)
+IdleBlocker::IdleBlocker(const std::string& conninfo, const std::string& select_sql, std::chrono::milliseconds hold)
     : m_state(std::make_shared<State>())
 {
     auto connection = pg::Connection::connect(conninfo, "lockwise-demo-blocker");
@@ -158,31 +158,32 @@ std::string IdleBlocker::outcome() const
     return m_state->outcome;
 }
 
-std::optional<std::filesystem::path> find_examples(const std::optional<std::filesystem::path>& explicit_dir)
+std::vector<std::filesystem::path> examples_candidates(const std::optional<std::filesystem::path>& explicit_dir)
 {
-    auto usable = [](const std::filesystem::path& dir) {
-        std::error_code ignored;
-        return std::filesystem::is_directory(dir / "migrations", ignored) &&
-               std::filesystem::is_regular_file(dir / "workload.sql", ignored);
-    };
     if (explicit_dir) {
-        return usable(*explicit_dir) ? std::optional(*explicit_dir) : std::nullopt;
+        return {*explicit_dir};
     }
+    std::vector<std::filesystem::path> candidates;
     std::error_code error;
     const auto cwd = std::filesystem::current_path(error);
-    if (!error && usable(cwd / "examples")) {
-        return cwd / "examples";
+    if (!error) {
+        candidates.push_back(cwd / "examples");
     }
+    // /proc/self/exe resolves symlinks, so /usr/local/bin/lockwise -> /opt/lockwise/bin/lockwise finds /opt's share/.
     const auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
     if (!error) {
-        // <repo>/build/lockwise: try the build dir, then its parents.
-        for (auto dir = exe.parent_path(); !dir.empty(); dir = dir.parent_path()) {
-            if (usable(dir / "examples")) {
-                return dir / "examples";
-            }
-            if (dir == dir.parent_path()) {
-                break;
-            }
+        candidates.push_back((exe.parent_path().parent_path() / "share" / "lockwise" / "examples").lexically_normal());
+    }
+    candidates.emplace_back(LOCKWISE_SOURCE_EXAMPLES);
+    return candidates;
+}
+
+std::optional<std::filesystem::path> find_examples(const std::optional<std::filesystem::path>& explicit_dir)
+{
+    for (const auto& dir : examples_candidates(explicit_dir)) {
+        std::error_code ignored;
+        if (std::filesystem::is_directory(dir / "migrations", ignored) && std::filesystem::is_regular_file(dir / "workload.sql", ignored)) {
+            return dir;
         }
     }
     return std::nullopt;

@@ -50,7 +50,7 @@ class IdleBlocker {
 public:
     // Connects, runs BEGIN and `select_sql`, and keeps the transaction open for `hold`
     // (or until stop()/destruction, or until the server terminates the session).
-    IdleBlocker(const std::string& conninfo, std::string select_sql, std::chrono::milliseconds hold);
+    IdleBlocker(const std::string& conninfo, const std::string& select_sql, std::chrono::milliseconds hold);
     IdleBlocker(const IdleBlocker&) = delete;
     IdleBlocker& operator=(const IdleBlocker&) = delete;
     ~IdleBlocker();
@@ -68,9 +68,11 @@ private:
     int m_pid = 0;
 };
 
-// The examples/ directory of the seed scenario: `explicit_dir` when given, else ./examples,
-// else examples/ next to the executable's parent directories (the binary is <repo>/build/lockwise).
-// nullopt when none holds migrations/ and workload.sql.
+// Where the examples/ directory of the seed scenario may be, in the order tried: `explicit_dir` alone
+// when given; else ./examples, <bindir>/../share/lockwise/examples (an installed binary), and the
+// examples/ of the source tree the binary was built from.
+std::vector<std::filesystem::path> examples_candidates(const std::optional<std::filesystem::path>& explicit_dir);
+// The first of examples_candidates() that holds migrations/ and workload.sql; nullopt when none does.
 std::optional<std::filesystem::path> find_examples(const std::optional<std::filesystem::path>& explicit_dir);
 
 } // namespace lockwise::impact

@@ -480,4 +480,12 @@ std::string quote_literal(std::string_view literal)
     return out + "'";
 }
 
+std::string libpq_version()
+{
+    const int number = PQlibVersion();
+    // From PostgreSQL 10 on, major * 10000 + minor.
+    return number >= 100000 ? fmt::format("{}.{}", number / 10000, number % 10000)
+                            : fmt::format("{}.{}.{}", number / 10000, number / 100 % 100, number % 100);
+}
+
 } // namespace lockwise::pg

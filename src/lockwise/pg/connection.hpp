@@ -136,4 +136,7 @@ std::string quote_identifier(std::string_view identifier);
 // Quote a string literal without a connection (standard_conforming_strings on).
 std::string quote_literal(std::string_view literal);
 
+// The version of the libpq lockwise runs with (PQlibVersion), e.g. "15.5".
+std::string libpq_version();
+
 } // namespace lockwise::pg

@@ -16,6 +16,7 @@
 #include "lockwise/core/source_location.hpp"
 #include "lockwise/history/versions.hpp"
 #include "lockwise/locks/session_name.hpp"
+#include "lockwise/report/step_progress.hpp"
 #include "lockwise/run/retry.hpp"
 
 namespace lockwise::run {
@@ -83,27 +84,27 @@ std::string qualified_index(const sql::Statement& statement)
                                 : pg::quote_identifier(index.schema) + "." + pg::quote_identifier(index.name);
 }
 
-// Observer that turns backfill events into log lines and a progress bar.
+// Observer that turns backfill events into a live progress line and log lines (the per-partition
+// lines are detail: on a terminal they show at -v only, report::StepProgress).
 class BackfillLog final : public backfill::BackfillObserver {
 public:
-    BackfillLog(report::Logger& log, std::string label) : m_log(log), m_progress(log.progress(std::move(label), std::nullopt)) {}
+    BackfillLog(report::Logger& log, std::string label) : m_log(log), m_progress(log, std::move(label)) {}
     void on_partition_start(const backfill::PartitionProgress& partition) override
     {
         m_log.debug(fmt::format("backfill partition {} started (pass {})", partition.partition, partition.pass));
     }
     void on_partition_done(const backfill::PartitionProgress& partition) override
     {
-        m_log.event(report::Level::info, "backfill_partition_done",
-                    fmt::format("backfill partition {}: {} rows updated, {} scanned", partition.is_null ? "NULL" : partition.partition,
-                                partition.rows_updated, partition.rows_scanned),
-                    {{"partition", partition.partition}, {"rows_updated", partition.rows_updated}});
+        m_progress.detail(report::Level::info, "backfill_partition_done",
+                          fmt::format("backfill partition {}: {} rows updated, {} scanned", partition.is_null ? "NULL" : partition.partition,
+                                      partition.rows_updated, partition.rows_scanned),
+                          {{"partition", partition.partition}, {"rows_updated", partition.rows_updated}});
     }
     void on_progress(const backfill::Progress& progress) override
     {
-        m_progress.set_total(progress.estimated_total);
-        m_progress.set_done(progress.rows_updated);
-        m_progress.set_label(fmt::format("partition {} ({}/{} done)", progress.current_partition, progress.partitions_finished,
-                                         progress.partitions_total));
+        m_progress.update(progress.rows_updated, progress.estimated_total,
+                          fmt::format("partition {} ({}/{} done)", progress.current_partition, progress.partitions_finished,
+                                      progress.partitions_total));
     }
     void on_throttle(std::string_view reason, Millis duration) override
     {
@@ -120,7 +121,7 @@ public:
 
 private:
     report::Logger& m_log;
-    report::Progress m_progress;
+    report::StepProgress m_progress;
 };
 
 history::StepRecord step_record(const catalog::Migration& migration, const plan::Step& step, int attempts,
@@ -463,7 +464,9 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
     outcome.lock = std::string(sql::lock_mode_name(step.strongest_lock));
     outcome.started = std::chrono::system_clock::now();
     const auto started = Clock::now();
-    m_log.event(report::Level::info, "step_started",
+    // On a terminal the step lines are detail (-v): the live lines, "applied ..." and the summary table say it.
+    const auto step_level = report::StepProgress::detail_level(m_log, report::Level::info);
+    m_log.event(step_level, "step_started",
                 fmt::format("{} step {}/{} {} [{}]: {}", migration.version.text, outcome.step, steps_total, outcome.kind,
                             outcome.policy_class, outcome.summary),
                 {{"version", migration.version.text}, {"step", outcome.step}, {"kind", outcome.kind}, {"lock", outcome.lock}});
@@ -514,7 +517,7 @@ StepOutcome StepExecutor::run_step(const catalog::Migration& migration, const pl
             outcome.lock_waited += attempt.lock_waited;
             outcome.blockers.insert(outcome.blockers.end(), attempt.blockers.begin(), attempt.blockers.end());
             finish("applied");
-            m_log.event(report::Level::info, "step_done",
+            m_log.event(step_level, "step_done",
                         fmt::format("{} step {}/{} done in {}{}", migration.version.text, outcome.step, steps_total,
                                     plan::format_millis(outcome.duration),
                                     attempt.number > 1 ? fmt::format(" after {} attempts", attempt.number) : ""),
