@@ -2,11 +2,13 @@
 // migrations, each finding saying which lock it takes, what that blocks, and the safe SQL.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -73,6 +75,13 @@ struct KnownTable {
 // it for syntax that needs a newer server unless told the version.
 inline constexpr int k_oldest_supported_server = 130000;
 
+// One backfill-batch-scans-whole verdict: the estimate and the rewrite to use instead.
+struct UnscalableBackfill {
+    std::string message; // "a batch does not scale: each batch reads ~600,000 call_log rows; ..."
+    std::string instead; // the rewrite (SQL)
+    std::string hint;
+};
+
 struct Context {
     std::optional<int> server_version_num;       // e.g. 150004 (SHOW server_version_num; or lint.server_version)
     std::optional<bool> timezone_is_utc;         // SHOW TimeZone is UTC (timestamp -> timestamptz)
@@ -85,6 +94,10 @@ struct Context {
     std::optional<std::set<std::string>> existing;
     std::set<std::string> created_in_run; // such objects, as lint_migrations meets them (same keys)
     std::set<std::string> disabled_rules;               // lint.disable: never reported
+    // Backfills whose batch does not scale, as judged against the live database by the cli
+    // (backfill::batch_scaling_problem; lint itself runs no query). Key: (file display path,
+    // offset of the UPDATE). Empty offline: rule backfill-batch-scans-whole needs a database.
+    std::map<std::pair<std::string, std::size_t>, UnscalableBackfill> unscalable_backfills;
     std::map<std::string, Severity> severity_overrides; // lint.severity.<rule>: replaces the default severity
 };
 
