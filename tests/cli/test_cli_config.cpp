@@ -122,3 +122,45 @@ TEST(CliConfig, BadEnvironmentAndFlagValuesAreUsageErrors)
     EXPECT_EQ(missing.exit_code, 2);
     EXPECT_NE(missing.output.find("config file nope.toml does not exist"), std::string::npos) << missing.output;
 }
+
+TEST(CliConfig, ServerVersionSettingDecidesWhatOfflineLintAndPlanAccept)
+{
+    // DETACH PARTITION ... CONCURRENTLY exists from PostgreSQL 14: offline lint assumes 13 unless told.
+    testkit::TempDir dir;
+    dir.write("migrations/V1__parts.sql", "CREATE TABLE events (at date) PARTITION BY RANGE (at);\n"
+                                          "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n");
+    dir.write("migrations/V2__detach.sql", "ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY;\n");
+    const auto assumed = testkit::run_lockwise({"lint"}, {}, dir.path());
+    EXPECT_EQ(assumed.exit_code, 6) << assumed.output;
+    EXPECT_NE(assumed.output.find("needs-newer-server"), std::string::npos) << assumed.output;
+    EXPECT_NE(assumed.output.find("lint assumed PostgreSQL 13, the oldest supported version"), std::string::npos) << assumed.output;
+
+    const auto flag = testkit::run_lockwise({"lint", "--server-version", "14"}, {}, dir.path());
+    EXPECT_EQ(flag.exit_code, 0) << flag.output;
+    EXPECT_EQ(flag.output.find("needs-newer-server"), std::string::npos) << flag.output;
+
+    dir.write("lockwise.toml", "[lint]\nserver_version = \"13.9\"\n");
+    const auto file = testkit::run_lockwise({"lint"}, {}, dir.path());
+    EXPECT_EQ(file.exit_code, 6) << file.output;
+    EXPECT_NE(file.output.find("lint.server_version (set by lockwise.toml:2:"), std::string::npos) << file.output;
+    EXPECT_NE(file.output.find("is PostgreSQL 13"), std::string::npos) << file.output;
+    const auto env = testkit::run_lockwise({"lint"}, {{"LOCKWISE_LINT_SERVER_VERSION", "17"}}, dir.path());
+    EXPECT_EQ(env.exit_code, 0) << env.output;
+
+    // plan says which server it planned for.
+    const auto plan = testkit::run_lockwise({"plan", "--server-version", "16"}, {}, dir.path());
+    EXPECT_NE(plan.output.find("server: PostgreSQL 16 assumed: lint.server_version (set by flag --server-version)"), std::string::npos)
+        << plan.output;
+    dir.write("lockwise.toml", "");
+    const auto default_plan = testkit::run_lockwise({"plan"}, {}, dir.path());
+    EXPECT_NE(default_plan.output.find("server: PostgreSQL 13 assumed (the oldest supported"), std::string::npos) << default_plan.output;
+
+    // A version lockwise does not support is a usage error naming where it was set.
+    dir.write("lockwise.toml", "[lint]\nserver_version = \"12\"\n");
+    const auto old = testkit::run_lockwise({"lint"}, {}, dir.path());
+    EXPECT_EQ(old.exit_code, 2) << old.output;
+    EXPECT_NE(old.output.find("lockwise.toml:2:"), std::string::npos) << old.output;
+    EXPECT_NE(old.output.find("is not a PostgreSQL version lockwise supports"), std::string::npos) << old.output;
+    const auto junk = testkit::run_lockwise({"lint", "--server-version", "fifteen"}, {}, dir.path());
+    EXPECT_EQ(junk.exit_code, 2) << junk.output;
+}

@@ -7,8 +7,11 @@
 #include <chrono>
 #include <csignal>
 #include <fmt/format.h>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <thread>
 
+#include "lockwise/core/process.hpp"
 #include "lockwise/pg/connection.hpp"
 #include "support/testing.hpp"
 
@@ -230,7 +233,14 @@ TEST(Runner, KilledInsideAStepResumesAndEndsLikeACleanRun)
                                   "CREATE INDEX CONCURRENTLY b_id_idx ON b (id);\n";
     project.write("V1__steps.sql", migration);
     testkit::BackgroundLockwise victim({"migrate"}, project.env());
-    std::this_thread::sleep_for(1200ms); // inside the pg_sleep of step 3
+    // Killed inside the pg_sleep of step 3: wait for the step to start (a loaded machine may take
+    // seconds to get there), then a moment into its 2 s.
+    const auto deadline = Clock::now() + 60s;
+    while (!contains(victim.output_so_far(), "step 3/4 group") && victim.running() && Clock::now() < deadline) {
+        std::this_thread::sleep_for(20ms);
+    }
+    ASSERT_TRUE(contains(victim.output_so_far(), "step 3/4 group")) << victim.output_so_far();
+    std::this_thread::sleep_for(300ms);
     victim.kill(SIGKILL);
     EXPECT_EQ(victim.wait().exit_code, 128 + SIGKILL);
     const auto rerun = project.run({"migrate"});
@@ -344,4 +354,71 @@ TEST(Runner, DropIndexWaitsForAHolderOfTheIndexsTable)
     EXPECT_TRUE(contains(result.output, fmt::format("pid {}", blocker_pid))) << result.output;
     EXPECT_TRUE(contains(result.output, "holds a conflicting lock; waiting for it to finish")) << result.output;
     EXPECT_TRUE(project.connect().exec("SELECT to_regclass('leads_tenant_idx') IS NULL").get_bool(0, 0));
+}
+
+TEST(Runner, PlanJsonListsEveryRelationAStatementLocksWithWhy)
+{
+    // pg_locks shows DROP INDEX locking the index's table, and DROP TABLE ... CASCADE locking the
+    // views over the table and the table its foreign key references: plan --json must say so.
+    Project project;
+    seed_leads(project);
+    project.connect().exec("CREATE INDEX leads_tenant_idx ON leads (tenant_id);"
+                           "CREATE TABLE call_log (id bigint PRIMARY KEY, lead_id bigint REFERENCES leads (id));"
+                           "CREATE VIEW recent_calls AS SELECT * FROM call_log;"
+                           "CREATE MATERIALIZED VIEW calls_per_lead AS SELECT lead_id, count(*) FROM call_log GROUP BY lead_id;");
+    project.write("V1__drop_index.sql", "DROP INDEX leads_tenant_idx;\n");
+    project.write("V2__drop_call_log.sql", "DROP TABLE call_log CASCADE;\n");
+    const auto json_file = project.dir.path() / "plan.json";
+    core::ProcessOptions options;
+    for (const auto& [name, value] : project.env()) {
+        options.env.emplace_back(name, value);
+    }
+    const auto plan = core::run_process(
+        {"sh", "-c", fmt::format("'{}' plan --json > '{}'", testkit::lockwise_binary().string(), json_file.string())}, options);
+    ASSERT_EQ(plan.exit_code, 0) << plan.output;
+    const auto json = nlohmann::json::parse(testkit::read_file(json_file));
+    ASSERT_EQ(json.size(), 2U) << json.dump(2);
+    // Every (relation, mode, reason) of each migration's statements.
+    auto locks_of = [&](std::size_t migration) {
+        std::map<std::string, std::pair<std::string, std::string>> out;
+        for (const auto& step : json[migration]["steps"]) {
+            for (const auto& statement : step["statements"]) {
+                for (const auto& lock : statement["locks"]) {
+                    out[lock["relation"].get<std::string>()] = {lock["mode"].get<std::string>(), lock["reason"].get<std::string>()};
+                }
+            }
+        }
+        return out;
+    };
+    const auto drop_index = locks_of(0);
+    ASSERT_TRUE(drop_index.contains("leads")) << json[0].dump(2);
+    EXPECT_EQ(drop_index.at("leads").first, "AccessExclusiveLock");
+    EXPECT_EQ(drop_index.at("leads").second, "table of leads_tenant_idx");
+    EXPECT_EQ(drop_index.at("leads_tenant_idx").first, "AccessExclusiveLock");
+
+    const auto drop_table = locks_of(1);
+    EXPECT_EQ(drop_table.at("call_log").first, "AccessExclusiveLock") << json[1].dump(2);
+    ASSERT_TRUE(drop_table.contains("recent_calls")) << json[1].dump(2);
+    EXPECT_EQ(drop_table.at("recent_calls").first, "AccessExclusiveLock");
+    EXPECT_TRUE(contains(drop_table.at("recent_calls").second, "call_log")) << drop_table.at("recent_calls").second;
+    ASSERT_TRUE(drop_table.contains("calls_per_lead")) << json[1].dump(2);
+    EXPECT_EQ(drop_table.at("calls_per_lead").first, "AccessExclusiveLock");
+    ASSERT_TRUE(drop_table.contains("leads")) << "the table its foreign key references: " << json[1].dump(2);
+    EXPECT_TRUE(contains(drop_table.at("leads").second, "referenced")) << drop_table.at("leads").second;
+
+    // The lint messages carry the same knowledge: the index's table and what CASCADE reaches.
+    std::string findings;
+    for (const auto& migration : json) {
+        for (const auto& step : migration["steps"]) {
+            for (const auto& statement : step["statements"]) {
+                for (const auto& finding : statement["findings"]) {
+                    findings += finding["message"].get<std::string>() + "\n";
+                }
+            }
+        }
+    }
+    EXPECT_TRUE(contains(findings, "DROP INDEX leads_tenant_idx takes ACCESS EXCLUSIVE on its table leads")) << findings;
+    EXPECT_TRUE(contains(findings, "recent_calls (view over call_log")) << findings;
+    const auto human = project.run({"lint"});
+    EXPECT_TRUE(contains(human.output, "= also locks: leads AccessExclusiveLock (table of leads_tenant_idx)")) << human.output;
 }

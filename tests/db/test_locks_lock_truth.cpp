@@ -166,6 +166,7 @@ public:
         m_database_name = std::string(connection.exec("SELECT current_database()").get(0, 0));
         sql::parse_script(m_schema, 0, std::string_view::npos, m_offline);
         m_server_version = connection.server_version();
+        m_offline.server_version_num = m_server_version; // as lint.server_version says offline
     }
 
     // The statement's locks with the given facts ("" errors when it is not one statement).

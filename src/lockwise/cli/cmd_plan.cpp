@@ -14,10 +14,16 @@ void add_plan_command(CLI::App& app, CommandTable& table)
 {
     auto* command = app.add_subcommand("plan", "Show the steps, locks and policies of each pending migration (runs nothing)");
     auto json = std::make_shared<bool>(false);
+    auto server_version = std::make_shared<std::string>();
     command->add_flag("--json", *json, "print JSON");
+    command->add_option("--server-version", *server_version,
+                        "PostgreSQL version to plan for without a database, like 14 (lint.server_version for one run)");
     command->footer("Without a database every migration is planned; with one (--database-url, DATABASE_URL)\n"
                     "only the pending ones. The database is only read.");
-    table[command] = [json](Context& context) {
+    table[command] = [json, server_version](Context& context) {
+        if (!server_version->empty()) {
+            context.config().set_from_flag("lint.server_version", *server_version, "--server-version");
+        }
         const auto catalog = context.load_catalog();
         auto plans = context.plan_all(catalog);
         std::vector<const plan::MigrationPlan*> pending;
@@ -36,7 +42,8 @@ void add_plan_command(CLI::App& app, CommandTable& table)
             }
         }
         // Findings are shown beside the statements they are about.
-        const auto lints = lint::lint_migrations(catalog.migrations, lint_context(connection ? &*connection : nullptr, &context.config(), &context.log()));
+        const auto lint_settings = lint_context(connection ? &*connection : nullptr, &context.config(), &context.log());
+        const auto lints = lint::lint_migrations(catalog.migrations, lint_settings);
         std::vector<const lint::MigrationLint*> pending_lints;
         for (const auto* migration_plan : pending) {
             const auto index = static_cast<std::size_t>(migration_plan->migration - catalog.migrations.data());
@@ -45,10 +52,12 @@ void add_plan_command(CLI::App& app, CommandTable& table)
         if (connection) {
             refuse_unscalable_backfills(*connection, pending);
         }
+        // Which locks, rewrites and syntax hold depends on the server version: say which one.
+        context.log().event(report::Level::info, "server_version", assumed_server_text(lint_settings));
         if (*json) {
             print_json(plan_to_json(pending, pending_lints));
         } else {
-            print(render_plan_text(pending, pending_lints));
+            print("server: " + assumed_server_text(lint_settings) + "\n" + render_plan_text(pending, pending_lints));
         }
         return 0;
     };

@@ -89,6 +89,9 @@ std::vector<ConfigKey> make_keys()
                     "migrations at or below this version are history: lint and migrate's gate do not check them"});
     keys.push_back({"lint.disable", "LOCKWISE_LINT_DISABLE", ValueType::rule_list, "", {},
                     "lint rules never reported (TOML array, or ids separated by commas)"});
+    keys.push_back({"lint.server_version", "LOCKWISE_LINT_SERVER_VERSION", ValueType::string, "", {},
+                    "PostgreSQL version lint and plan assume without a database, like 14 or 15.4 (default: 13, the oldest "
+                    "supported); with a database the connected server's version is used"});
     keys.push_back({"lint.small_table_rows", "LOCKWISE_LINT_SMALL_TABLE_ROWS", ValueType::integer, "10000", {},
                     "with a database, size-sensitive findings on tables with fewer estimated rows are graded down to info"});
     for (const auto& rule : lint::rules()) {

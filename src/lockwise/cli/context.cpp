@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "lockwise/cli/lint_gate.hpp"
 #include "lockwise/core/error.hpp"
 #include "lockwise/pg/conninfo.hpp"
 
@@ -92,6 +93,9 @@ std::vector<plan::MigrationPlan> Context::plan_all(const catalog::Catalog& catal
     const auto policies = m_config.policies();
     // Applied migrations are replayed over the live facts too: what they declare is there already.
     auto known = facts != nullptr ? *facts : sql::SchemaFacts{};
+    if (facts == nullptr) {
+        known.server_version_num = configured_server_version(m_config); // the locks of that version
+    }
     std::vector<plan::MigrationPlan> plans;
     std::string message;
     std::size_t error_count = 0;

@@ -10,6 +10,7 @@
 #include "lockwise/core/error.hpp"
 #include "lockwise/core/source_location.hpp"
 #include "lockwise/history/baseline.hpp"
+#include "lockwise/locks/dependencies.hpp"
 
 namespace lockwise::cli {
 
@@ -36,7 +37,56 @@ void apply_config(lint::Context& context, const Config* config)
     context.small_table_rows = config->integer("lint.small_table_rows");
 }
 
+// Offline lint and plan assume lint.server_version when set (online the connected server's
+// version is the truth and this is not read).
+void apply_server_version(lint::Context& context, const Config& config)
+{
+    if (const auto version = configured_server_version(config)) {
+        context.server_version_num = *version;
+        context.server_version_source = fmt::format("lint.server_version (set by {})", config.source("lint.server_version"));
+    }
+}
+
 } // namespace
+
+std::optional<int> configured_server_version(const Config& config)
+{
+    const auto& text = config.get("lint.server_version");
+    if (text.empty()) {
+        return std::nullopt;
+    }
+    // "14" or "15.4" (PostgreSQL 10+ numbering): major * 10000 + minor, as server_version_num.
+    const auto number = [](std::string_view part) -> std::optional<int> {
+        if (part.empty() || part.size() > 2 || part.find_first_not_of("0123456789") != std::string_view::npos) {
+            return std::nullopt;
+        }
+        return std::stoi(std::string(part));
+    };
+    const std::string_view view(text);
+    const auto dot = view.find('.');
+    const auto major = number(view.substr(0, dot));
+    const auto minor = dot == std::string_view::npos ? std::optional<int>(0) : number(view.substr(dot + 1));
+    if (!major || !minor || *major * 10000 < lint::k_oldest_supported_server) {
+        throw core::Error(core::ExitCode::usage,
+                          fmt::format("{}: lint.server_version \"{}\" is not a PostgreSQL version lockwise supports",
+                                      config.source("lint.server_version"), text),
+                          fmt::format("Use the major version you deploy to, like 14 or 16.2 ({} and newer are supported).",
+                                      lint::k_oldest_supported_server / 10000));
+    }
+    return *major * 10000 + *minor;
+}
+
+std::string assumed_server_text(const lint::Context& context)
+{
+    if (!context.server_version_num) {
+        return fmt::format("PostgreSQL {} assumed (the oldest supported; set lint.server_version or --server-version, "
+                           "or connect to the database)",
+                           lint::server_version_name(lint::k_oldest_supported_server));
+    }
+    const auto name = lint::server_version_name(*context.server_version_num);
+    return context.server_version_source.empty() ? fmt::format("PostgreSQL {} (the connected server)", name)
+                                                 : fmt::format("PostgreSQL {} assumed: {}", name, context.server_version_source);
+}
 
 std::vector<std::string> versions_after_since(const std::vector<std::string>& versions, const Config& config)
 {
@@ -65,6 +115,9 @@ lint::Context lint_context(pg::Connection* connection, const Config* config, rep
     if (connection == nullptr) {
         lint::Context offline;
         apply_config(offline, config);
+        if (config != nullptr) {
+            apply_server_version(offline, *config);
+        }
         return offline;
     }
     std::vector<std::vector<std::string>> rows;
@@ -99,6 +152,19 @@ lint::Context lint_context(pg::Connection* connection, const Config* config, rep
     }
     lint::add_existing_objects(context, objects, search_path);
     context.server_version_num = connection->server_version();
+    // The lock model's full list per statement (an index's table, views over a dropped table).
+    try {
+        context.schema_facts = locks::read_schema_facts(*connection);
+    } catch (const pg::SqlError& error) {
+        if (error.sqlstate() != pg::sqlstate::lock_not_available) {
+            throw;
+        }
+        if (log != nullptr) {
+            log->event(report::Level::warn, "schema_facts_skipped",
+                       fmt::format("dependencies not read (a lock on the catalog: {}); lint names only the relations each statement names",
+                                   error.what()));
+        }
+    }
     const auto timezone = std::string(connection->exec("SHOW TimeZone").get(0, 0));
     context.timezone_is_utc = timezone == "UTC" || timezone == "Etc/UTC" || timezone == "GMT";
     apply_config(context, config);

@@ -23,6 +23,13 @@ lint::Context lint_context(pg::Connection* connection, const Config* config = nu
 
 // The versions among `versions` that lint checks: those above lint.since (all when it is unset).
 // Throws core::Error(usage), naming where it was set, when lint.since is not a version.
+// lint.server_version as server_version_num (14 -> 140000), or nothing when unset; a version
+// lockwise does not support is a usage error naming where it was set.
+std::optional<int> configured_server_version(const Config& config);
+
+// The PostgreSQL version lint and plan work with, and why: "PostgreSQL 15 (the connected server)".
+std::string assumed_server_text(const lint::Context& context);
+
 std::vector<std::string> versions_after_since(const std::vector<std::string>& versions, const Config& config);
 
 // Lints every migration (earlier ones teach later ones the schema). Throws core::Error(lint_refused)

@@ -97,7 +97,9 @@ void record_schema(Context& context, const sql::ParsedScript& script)
         }
         if (kind == "DROP TABLE") {
             for (const auto& lock : st.locks) {
-                schema.erase(key(lock.schema, lock.name));
+                if (lock.reason.empty()) { // a view over it or a table it references stays
+                    schema.erase(key(lock.schema, lock.name));
+                }
             }
             continue;
         }

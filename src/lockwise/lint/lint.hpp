@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lockwise/catalog/migration.hpp"
+#include "lockwise/sql/facts.hpp"
 #include "lockwise/sql/statement.hpp"
 
 namespace lockwise::lint {
@@ -46,6 +47,10 @@ struct Finding {
     sql::TableWork work = sql::TableWork::none; // how long the lock is held: metadata-only, full scan, rewrite
     std::string safe_alternative;      // SQL to use instead; may be empty
     std::string hint;                  // full sentence(s)
+    // Every relation the statement locks, as the lock model predicts it: the named one and those
+    // it locks besides (the table of a dropped index, a view over a dropped table, a referenced
+    // table), each with its mode and `reason` ("table of leads_idx").
+    std::vector<sql::RelationLock> relations;
     bool suppressed = false;           // a `-- lockwise:allow` covers it
     std::string suppression_reason;
 };
@@ -74,6 +79,8 @@ struct KnownTable {
 // The oldest PostgreSQL lockwise supports and tests (docs/versions.md); offline lint assumes
 // it for syntax that needs a newer server unless told the version.
 inline constexpr int k_oldest_supported_server = 130000;
+// "13", "17" for a server_version_num (the major version, as PostgreSQL 10+ names releases).
+std::string server_version_name(int version_num);
 
 // One backfill-batch-scans-whole verdict: the estimate and the rewrite to use instead.
 struct UnscalableBackfill {
@@ -84,6 +91,9 @@ struct UnscalableBackfill {
 
 struct Context {
     std::optional<int> server_version_num;       // e.g. 150004 (SHOW server_version_num; or lint.server_version)
+    // Where server_version_num comes from when it is not the connected server's, for messages:
+    // "lint.server_version (lockwise.toml:3:18)". Empty for the connected server, or when unknown.
+    std::string server_version_source;
     std::optional<bool> timezone_is_utc;         // SHOW TimeZone is UTC (timestamp -> timestamptz)
     std::map<std::string, TableFacts> tables;    // key: "schema.table", and "table" for search_path tables
     long long small_table_rows = 10'000;         // below this a rewrite or scan is graded down
@@ -93,6 +103,9 @@ struct Context {
     // and created by a migration of this run is new for the rest of the run: no application uses it.
     std::optional<std::set<std::string>> existing;
     std::set<std::string> created_in_run; // such objects, as lint_migrations meets them (same keys)
+    // Indexes and their tables, foreign keys, views' sources, partitions: read from the live catalog
+    // when linting against a database (the lock model's full list of relations per statement).
+    std::optional<sql::SchemaFacts> schema_facts;
     std::set<std::string> disabled_rules;               // lint.disable: never reported
     // Backfills whose batch does not scale, as judged against the live database by the cli
     // (backfill::batch_scaling_problem; lint itself runs no query). Key: (file display path,

@@ -16,6 +16,35 @@ bool shown(const Finding& finding, const RenderOptions& options)
     return finding.severity != Severity::info || options.show_info;
 }
 
+std::string relation_name(const sql::RelationLock& lock)
+{
+    return lock.schema.empty() ? lock.name : lock.schema + "." + lock.name;
+}
+
+// The relations a finding's statement locks besides the ones it names, for the reader:
+// "leads ACCESS EXCLUSIVE (table of leads_idx), v_leads ACCESS EXCLUSIVE (view over leads)".
+std::string dependent_locks(const Finding& finding)
+{
+    std::string out;
+    for (const auto& lock : finding.relations) {
+        if (lock.reason.empty() || lock.mode == sql::LockMode::none) {
+            continue;
+        }
+        out += fmt::format("{}{} {} ({})", out.empty() ? "" : ", ", relation_name(lock), sql::lock_mode_name(lock.mode),
+                           lock.reason);
+    }
+    return out;
+}
+
+nlohmann::json relations_json(const std::vector<sql::RelationLock>& relations)
+{
+    auto out = nlohmann::json::array();
+    for (const auto& lock : relations) {
+        out.push_back({{"relation", relation_name(lock)}, {"mode", sql::lock_mode_name(lock.mode)}, {"reason", lock.reason}});
+    }
+    return out;
+}
+
 std::string indent(std::string_view text, std::string_view prefix)
 {
     std::string out;
@@ -110,6 +139,9 @@ std::string render_human(const MigrationLint& lint, std::string_view file_text, 
             out += fmt::format("       = lock: {} on {}, blocks {}; work: {}\n", sql::lock_mode_name(f.lock),
                                f.table.empty() ? "the table" : f.table, f.lock_blocks, sql::table_work_name(f.work));
         }
+        if (const auto others = dependent_locks(f); !others.empty()) {
+            out += fmt::format("       = also locks: {}\n", others);
+        }
         if (!f.safe_alternative.empty()) {
             out += "       = instead:\n";
             out += indent(f.safe_alternative, "           ");
@@ -142,6 +174,7 @@ nlohmann::json to_json(const MigrationLint& lint)
                             {"work", sql::table_work_name(f.work)},
                             {"safe_alternative", f.safe_alternative},
                             {"hint", f.hint},
+                            {"relations", relations_json(f.relations)},
                             {"suppressed", f.suppressed},
                             {"suppression_reason", f.suppression_reason}});
     }
@@ -172,6 +205,9 @@ std::string render_github(const MigrationLint& lint, const RenderOptions& option
         if (f.lock != sql::LockMode::none) {
             message += fmt::format("\nlock: {}, blocks {}; work: {}", sql::lock_mode_name(f.lock), f.lock_blocks,
                                    sql::table_work_name(f.work));
+        }
+        if (const auto others = dependent_locks(f); !others.empty()) {
+            message += "\nalso locks: " + others;
         }
         if (!f.safe_alternative.empty()) {
             message += "\ninstead:\n" + f.safe_alternative;

@@ -134,6 +134,7 @@ sql::SchemaFacts read_schema_facts(pg::Connection& connection)
     try {
         connection.exec("SET LOCAL lock_timeout = '1s'");
         auto facts = read(connection);
+        facts.server_version_num = connection.server_version();
         connection.exec("COMMIT");
         return facts;
     } catch (...) {

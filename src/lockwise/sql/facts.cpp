@@ -704,7 +704,43 @@ void learn_facts(SchemaFacts& facts, const Statement& statement)
     }
 }
 
-void add_dependent_locks(Statement& statement, const SchemaFacts& facts)
+namespace {
+
+// PostgreSQL 13 locks a few statements differently from 14 and newer (seen in pg_locks by the
+// lock truth test run against each server of the matrix, docs/versions.md):
+// - DETACH PARTITION takes SHARE UPDATE EXCLUSIVE on the partition (14+: ACCESS EXCLUSIVE);
+// - TRUNCATE of a partition reads its parent (ACCESS SHARE); 14+ leaves the parent alone.
+void apply_server_version(Statement& statement, const SchemaFacts& facts)
+{
+    if (!facts.server_version_num || *facts.server_version_num >= 140000) {
+        return;
+    }
+    if (statement.kind == "ALTER TABLE") {
+        for (const auto& action : statement.actions) {
+            if (action.kind != Kind::detach_partition || action.concurrently) {
+                continue;
+            }
+            const auto partition = name_of_key(action.name);
+            for (auto& lock : statement.locks) {
+                if (lock.name == partition.name && (partition.schema.empty() || lock.schema == partition.schema)) {
+                    lock.mode = LockMode::share_update_exclusive;
+                }
+            }
+        }
+    } else if (statement.kind == "TRUNCATE") {
+        const auto named = statement.locks;
+        for (const auto& lock : named) {
+            if (!lock.reason.empty()) {
+                continue;
+            }
+            if (const auto* fact = facts.find(key_of(lock)); fact != nullptr && fact->partition && !fact->parent.empty()) {
+                add(statement, fact->parent, LockMode::access_share, "parent of " + lock.name);
+            }
+        }
+    }
+}
+
+void add_dependents(Statement& statement, const SchemaFacts& facts)
 {
     const auto& kind = statement.kind;
     if (kind == "DROP STATISTICS" && !statement.statistics.empty()) {
@@ -793,6 +829,14 @@ void add_dependent_locks(Statement& statement, const SchemaFacts& facts)
                kind == "LOCK TABLE" || kind == "MERGE" || kind == "EXPLAIN" || kind == "PREPARE" || kind == "DECLARE CURSOR") {
         query_dependents(statement, facts);
     }
+}
+
+} // namespace
+
+void add_dependent_locks(Statement& statement, const SchemaFacts& facts)
+{
+    add_dependents(statement, facts);
+    apply_server_version(statement, facts);
 }
 
 } // namespace lockwise::sql

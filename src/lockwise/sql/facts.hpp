@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct SchemaFacts {
     std::map<std::string, RelationFact> relations; // key: relation_key
     std::vector<ForeignKeyFact> foreign_keys;
     std::map<std::string, std::string> statistics; // extended statistics: name -> relation_key of its table
+    // The server the statements will run on (server_version_num, e.g. 130012): where PostgreSQL
+    // versions lock differently the model follows it (docs/versions.md). Unset: 14 and newer.
+    std::optional<int> server_version_num;
 
     const RelationFact* find(const std::string& key) const;
 };

@@ -39,8 +39,18 @@ void Walker::lint_drop_index(const Statement& st)
         return;
     }
     static const std::regex head(R"(^\s*DROP\s+INDEX)", std::regex::icase);
+    // The lock model names the index's table when it knows it (the live catalog, or an
+    // earlier migration's CREATE INDEX).
+    std::string its_table = "its table";
+    for (const auto& lock : st.locks) {
+        if (lock.reason.starts_with("table of ")) {
+            its_table = fmt::format("its table {}", qualified(lock.schema, lock.name));
+            break;
+        }
+    }
     add("drop-index-not-concurrent", st.span, name, LockMode::access_exclusive, TableWork::metadata_only,
-        fmt::format("DROP INDEX {} takes ACCESS EXCLUSIVE on its table: while it waits for the lock, every query on the table queues behind it", name),
+        fmt::format("DROP INDEX {} takes ACCESS EXCLUSIVE on {}: while it waits for the lock, every query on the table queues behind it",
+                    name, its_table),
         st.cascade ? "" : with_concurrently(st.text, head),
         "DROP INDEX CONCURRENTLY waits for running queries without blocking new ones (it cannot drop several indexes or use CASCADE).");
 }

@@ -90,7 +90,9 @@ void Walker::lint_alter_table(const Statement& st)
 void Walker::lint_drop_table(const Statement& st)
 {
     for (const auto& lock : st.locks) {
-        if (!lock.created_by_statement && !is_new_relation(lock.schema, lock.name)) {
+        // Only the tables the statement names: the relations it locks besides them (views over
+        // them, the tables their foreign keys reference) are not dropped; `cascade` names those.
+        if (lock.reason.empty() && !lock.created_by_statement && !is_new_relation(lock.schema, lock.name)) {
             add("drop-table", st.span, qualified(lock.schema, lock.name), LockMode::access_exclusive,
                 TableWork::metadata_only,
                 fmt::format("dropping table {} breaks every running query and deploy that still uses it", qualified(lock.schema, lock.name)),
@@ -110,7 +112,9 @@ void Walker::lint_rename_table(const Statement& st, const AlterAction& action, c
 void Walker::lint_truncate(const Statement& st)
 {
     for (const auto& lock : st.locks) {
-        if (lock.created_by_statement || is_new_relation(lock.schema, lock.name)) {
+        // The named tables; what CASCADE or partitioning reaches besides them is in the finding's
+        // relations (and `cascade` names it).
+        if (!lock.reason.empty() || lock.created_by_statement || is_new_relation(lock.schema, lock.name)) {
             continue;
         }
         add("truncate", st.span, qualified(lock.schema, lock.name), LockMode::access_exclusive, TableWork::metadata_only,
@@ -200,9 +204,17 @@ void Walker::lint_refresh_matview(const Statement& st)
 void Walker::lint_cascade(const Statement& st)
 {
     if (st.cascade && (first_keyword(st.text) == "DROP" || kind_starts(st, "TRUNCATE"))) {
+        // What the lock model knows depends on the dropped relation (live catalog, or earlier migrations).
+        std::string dependents;
+        for (const auto& lock : st.locks) {
+            if (!lock.reason.empty()) {
+                dependents += fmt::format("{}{} ({})", dependents.empty() ? "" : ", ", qualified(lock.schema, lock.name), lock.reason);
+            }
+        }
         add("cascade", locate(st, "CASCADE"), "", strongest_lock(st), TableWork::none,
-            fmt::format("{} ... CASCADE also removes every dependent object (views, foreign keys{}) without naming them",
-                        st.kind, kind_starts(st, "TRUNCATE") ? ", and the rows of referencing tables" : ""),
+            fmt::format("{} ... CASCADE also removes every dependent object (views, foreign keys{}) without naming them{}",
+                        st.kind, kind_starts(st, "TRUNCATE") ? ", and the rows of referencing tables" : "",
+                        dependents.empty() ? "" : "; it locks " + dependents),
             "", "Drop or change the dependent objects explicitly first, then use RESTRICT (the default) so an unexpected dependency fails the migration instead.");
     }
 }

@@ -6,13 +6,17 @@
 
 #include "lockwise/lint/checks/walker.hpp"
 
-namespace lockwise::lint::checks {
+namespace lockwise::lint {
 
 std::string server_version_name(int version_num)
 {
     return version_num >= 100000 ? std::to_string(version_num / 10000)
                                  : fmt::format("{}.{}", version_num / 10000, version_num / 100 % 100);
 }
+
+} // namespace lockwise::lint
+
+namespace lockwise::lint::checks {
 
 void Walker::lint_server_features(const Statement& st)
 {
@@ -21,7 +25,10 @@ void Walker::lint_server_features(const Statement& st)
         if (server >= needed.version_num) {
             continue;
         }
-        const auto where = m_context.server_version_num ? fmt::format("the server is PostgreSQL {}", server_version_name(server))
+        const auto where = m_context.server_version_num
+                               ? fmt::format("{} is PostgreSQL {}",
+                                             m_context.server_version_source.empty() ? "the server" : m_context.server_version_source,
+                                             server_version_name(server))
                                                         : fmt::format("lint assumed PostgreSQL {}, the oldest supported version",
                                                                       server_version_name(server));
         add("needs-newer-server", st.span, "", LockMode::none, TableWork::none,

@@ -245,6 +245,9 @@ Finding& Walker::add_at(std::size_t statement, std::string_view rule_id, sql::Sp
     f.message = std::move(message);
     f.safe_alternative = std::move(safe);
     f.hint = std::move(hint);
+    if (statement < m_script.statements.size()) {
+        f.relations = m_script.statements[statement].locks;
+    }
     m_out.findings.push_back(std::move(f));
     m_statement_of.push_back(statement);
     return m_out.findings.back();

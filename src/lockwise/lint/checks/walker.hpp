@@ -33,7 +33,6 @@ std::string first_keyword(std::string_view text);
 std::string qualified(std::string_view schema, std::string_view name);
 std::string human_bytes(long long bytes);
 // 130000 -> "13", 90600 -> "9.6".
-std::string server_version_name(int version_num);
 // SQL with CONCURRENTLY inserted after the leading keywords `head` matches.
 std::string with_concurrently(const std::string& text, const std::regex& head);
 
