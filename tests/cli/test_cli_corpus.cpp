@@ -3,10 +3,13 @@
 // schema (pg_dump) and in rows (count and checksum per table, sequence positions).
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -103,6 +106,9 @@ std::vector<UpScript> up_scripts(const History& history, const fs::path& scratch
             const auto conf = fs::path(entry.path().string() + ".conf");
             const bool no_transaction = fs::exists(conf) && contains(testkit::read_file(conf), "executeInTransaction=false");
             scripts.push_back({numeric_parts(name.substr(1, name.find("__") - 1)), entry.path(), !no_transaction});
+        } else if (history.format == "native" && name.rfind("R__", 0) == 0 && name.size() > 4 && name.substr(name.size() - 4) == ".sql") {
+            // Flyway runs repeatable migrations after every versioned one (the corpus has one).
+            scripts.push_back({{std::numeric_limits<long long>::max()}, entry.path(), true});
         }
     }
     std::sort(scripts.begin(), scripts.end(), [](const UpScript& a, const UpScript& b) { return a.version < b.version; });

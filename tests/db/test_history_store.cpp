@@ -44,7 +44,7 @@ TEST(HistoryStore, CreationIsIdempotentAndRecordsTheFormat)
         EXPECT_TRUE(table_exists(connection, table)) << table;
     }
     EXPECT_EQ(connection.exec("SELECT value FROM lockwise.schema_history_meta WHERE key = 'format_version'").get(0, 0),
-              std::to_string(history::k_format_version));
+              std::to_string(history::k_created_format_version));
     EXPECT_FALSE(connection.in_transaction());
 }
 

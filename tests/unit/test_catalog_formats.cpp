@@ -208,3 +208,30 @@ TEST(CatalogFormats, ForcedFormatSkipsDetection)
 }
 
 } // namespace
+
+TEST(CatalogFormats, NativeRepeatableMigrationsComeLastByDescription)
+{
+    testkit::TempDir dir;
+    dir.write("migrations/V2__b.sql", "SELECT 2;\n");
+    dir.write("migrations/R__views.sql", "CREATE OR REPLACE VIEW v AS SELECT 1;\n");
+    dir.write("migrations/V1__a.sql", "SELECT 1;\n");
+    dir.write("migrations/sub/R__functions.sql", "SELECT 3;\n");
+    dir.write("migrations/R__functions.sql.conf", "executeInTransaction=false\n");
+    dir.write("migrations/sub/R__functions.sql.conf", "executeInTransaction=false\n");
+    const auto catalog = load_catalog(dir.path() / "migrations");
+    ASSERT_TRUE(catalog.errors.empty()) << all_errors(catalog);
+    EXPECT_EQ(catalog.format, Format::native);
+    ASSERT_EQ(catalog.migrations.size(), 4u);
+    std::vector<std::string> order;
+    for (const auto& migration : catalog.migrations) {
+        order.push_back(migration.version.text + (migration.repeatable ? " repeatable" : ""));
+        EXPECT_EQ(migration.checksum, checksum_sql(up_sql(migration)));
+    }
+    EXPECT_EQ(order, (std::vector<std::string>{"1", "2", "R__functions repeatable", "R__views repeatable"}));
+    const auto& functions = catalog.migrations[2];
+    EXPECT_TRUE(functions.version.parts.empty());
+    EXPECT_EQ(functions.description, "functions");
+    EXPECT_EQ(functions.display_path, "migrations/sub/R__functions.sql");
+    EXPECT_FALSE(functions.run_in_transaction) << "its .sql.conf applies";
+    EXPECT_TRUE(catalog.migrations[3].run_in_transaction);
+}

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <system_error>
+#include <tuple>
 
 #include "lockwise/catalog/checksum.hpp"
 #include "lockwise/catalog/comment_scanner.hpp"
@@ -218,8 +219,14 @@ Catalog load_catalog(const std::filesystem::path& directory, const LoadOptions& 
     for (auto& migration : catalog.migrations) {
         finish_migration(migration, catalog);
     }
+    // Flyway's order: every versioned migration, then the repeatable ones by description.
     std::stable_sort(catalog.migrations.begin(), catalog.migrations.end(),
                      [](const Migration& a, const Migration& b) {
+                         if (a.repeatable || b.repeatable) {
+                             return a.repeatable != b.repeatable ? b.repeatable
+                                                                 : std::tie(a.description, a.display_path) <
+                                                                       std::tie(b.description, b.display_path);
+                         }
                          const auto order = a.version <=> b.version;
                          return order == std::strong_ordering::equal ? a.display_path < b.display_path
                                                                      : order == std::strong_ordering::less;
@@ -227,7 +234,13 @@ Catalog load_catalog(const std::filesystem::path& directory, const LoadOptions& 
     for (std::size_t i = 1; i < catalog.migrations.size(); ++i) {
         const auto& previous = catalog.migrations[i - 1];
         const auto& current = catalog.migrations[i];
-        if (previous.version == current.version) {
+        if (previous.repeatable && current.repeatable && previous.version.text == current.version.text) {
+            catalog.errors.push_back(file_diagnostic(
+                current.display_path,
+                "duplicate repeatable migration " + current.version.text + ": " + previous.display_path + " and " +
+                    current.display_path,
+                "Each repeatable migration needs its own description; rename one of them."));
+        } else if (!previous.repeatable && !current.repeatable && previous.version == current.version) {
             catalog.errors.push_back(file_diagnostic(
                 current.display_path,
                 "duplicate version " + current.version.canonical() + ": " + previous.display_path + " and " +

@@ -57,6 +57,10 @@ struct Migration {
     std::string down_text;               // the down SQL ("" when there is none)
     bool has_down = false;
     bool run_in_transaction = true;      // false: format metadata or `-- lockwise:no-transaction`
+    // Flyway's R__<description>.sql (native format only): no version (parts empty; text is
+    // "R__<description>", its history key); runs after every versioned migration, in description
+    // order, and again whenever its checksum changes.
+    bool repeatable = false;
     std::string checksum;                // "<algorithm>:<hex>" of the up SQL, line endings normalised
     std::vector<Directive> directives;   // all lockwise directives in the up SQL, in file order
 };
@@ -74,7 +78,7 @@ struct Diagnostic {
 struct Catalog {
     std::filesystem::path directory;
     Format format = Format::native;
-    std::vector<Migration> migrations;  // sorted by version
+    std::vector<Migration> migrations;  // sorted by version; repeatable ones last, by description
     std::vector<Diagnostic> notes;      // files ignored (README, helper SQL): not errors
     std::vector<Diagnostic> errors;     // every problem found; migrations must not be used when non-empty
 };

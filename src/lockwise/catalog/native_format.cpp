@@ -1,6 +1,6 @@
 // The native format, Flyway's naming: V<version>__<description>.sql, U<version>__*.sql
-// undo files and an optional <file>.conf with executeInTransaction=false. Like Flyway,
-// files are found in subfolders too.
+// undo files, R__<description>.sql repeatable migrations and an optional <file>.conf with
+// executeInTransaction=false. Like Flyway, files are found in subfolders too.
 #include <map>
 
 #include "lockwise/catalog/diagnostic.hpp"
@@ -48,6 +48,38 @@ void read_script_config(Reading& reading, const DirectoryEntry& config, Migratio
     }
 }
 
+// R__<description>.sql: like Flyway, no version; its history key is "R__<description>".
+void read_repeatable(Reading& reading, const DirectoryEntry& entry, const std::string& display)
+{
+    const std::string_view name = entry.name;
+    if (!name.starts_with("R__")) {
+        reading.error(file_diagnostic(display, "a repeatable migration has no version: name it R__<description>.sql",
+                                      "Repeatable migrations are named R__<description>.sql (two underscores, no "
+                                      "version), e.g. R__views.sql; they run after the versioned ones whenever they change."));
+        return;
+    }
+    const auto stem = name.substr(3, name.size() - 4 - 3);
+    if (stem.empty()) {
+        reading.error(file_diagnostic(display, "missing description after 'R__'",
+                                      "Name repeatable migrations R__<description>.sql, e.g. R__views.sql."));
+        return;
+    }
+    Version key;
+    key.text = "R__" + std::string(stem);
+    auto migration = reading.start_migration(entry, std::move(key), stem, Format::native);
+    migration.repeatable = true;
+    const auto text = reading.read_text(entry);
+    if (!text) {
+        return;
+    }
+    migration.text = *text;
+    migration.up_end = migration.text.size();
+    if (const auto* config = reading.find(entry.relative.generic_string() + ".conf")) {
+        read_script_config(reading, *config, migration);
+    }
+    reading.add(std::move(migration));
+}
+
 } // namespace
 
 void read_native(Reading& reading)
@@ -74,11 +106,7 @@ void read_native(Reading& reading)
             continue;
         }
         if (name[0] == 'R') {
-            reading.error(file_diagnostic(
-                display, "repeatable migrations (R__) are not supported",
-                "lockwise applies each migration once, in version order; skipping this file would leave the "
-                "database different from what Flyway makes. Move its SQL into a versioned migration "
-                "(V<version>__<description>.sql)."));
+            read_repeatable(reading, entry, display);
             continue;
         }
         if (separator == std::string_view::npos) {
@@ -121,7 +149,7 @@ void read_native(Reading& reading)
     for (auto& undo : undos) {
         Migration* target = nullptr;
         for (auto& migration : reading.migrations()) {
-            if (migration.version == undo.version) {
+            if (!migration.repeatable && migration.version == undo.version) {
                 target = &migration;
             }
         }

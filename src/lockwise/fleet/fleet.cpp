@@ -254,7 +254,8 @@ std::vector<TargetStatus> fleet_status(const catalog::Catalog& catalog, const st
                                                 catalog.migrations);
             for (const auto& entry : status) {
                 switch (entry.state) {
-                case history::State::pending: ++row.pending; break;
+                case history::State::pending:
+                case history::State::changed: ++row.pending; break;
                 case history::State::drifted: ++row.drifted; break;
                 case history::State::failed:
                 case history::State::running: ++row.failed; break;

@@ -18,6 +18,7 @@ namespace {
 struct Adopted {
     std::set<VersionParts> versions;
     std::optional<VersionParts> up_to; // golang-migrate's single row, flyway's BASELINE row
+    std::map<std::string, std::string> repeatables; // flyway: description -> script of its last successful run
     std::vector<std::string> notes;
 };
 
@@ -54,7 +55,7 @@ Adopted read_flyway(pg::Connection& connection, const std::string& table)
 {
     Adopted adopted;
     const auto result = connection.exec(fmt::format(
-        "SELECT installed_rank, version, type, script, success FROM {} ORDER BY installed_rank", table));
+        "SELECT installed_rank, version, type, script, success, description FROM {} ORDER BY installed_rank", table));
     for (int row = 0; row < result.rows(); ++row) {
         const std::string type(result.get(row, 2));
         const std::string script(result.get(row, 3));
@@ -62,7 +63,20 @@ Adopted read_flyway(pg::Connection& connection, const std::string& table)
             continue; // flyway's marker for the schemas it created
         }
         if (result.is_null(row, 1)) {
-            adopted.notes.push_back(fmt::format("{}: repeatable migration ignored (lockwise has none)", script));
+            // A repeatable migration (R__): one row per run, keyed by description; its checksum is
+            // flyway's CRC32, which lockwise cannot compare, so the file as it is now counts as run.
+            const std::string description(result.get(row, 5));
+            if (type == "DELETE") {
+                adopted.repeatables.erase(description);
+                continue;
+            }
+            if (!result.get_bool(row, 4)) {
+                throw core::Error(core::ExitCode::usage,
+                                  fmt::format("{} records repeatable migration {} as failed", table, script),
+                                  "Finish it with flyway (fix the file and run flyway migrate, or flyway repair), then "
+                                  "adopt its history again.");
+            }
+            adopted.repeatables[description] = script;
             continue;
         }
         const auto version = parse_or_refuse(result.get(row, 1), "flyway version");
@@ -147,8 +161,13 @@ BaselineReport record(HistoryStore& store, const std::vector<catalog::Migration>
     BaselineReport report;
     report.notes = adopted.notes;
     std::map<VersionParts, const catalog::Migration*> files;
+    std::map<std::string, const catalog::Migration*> repeatable_files; // by description, as flyway keys them
     for (const auto& migration : migrations) {
-        files.emplace(migration.version.parts, &migration);
+        if (migration.repeatable) {
+            repeatable_files.emplace(migration.description, &migration);
+        } else {
+            files.emplace(migration.version.parts, &migration);
+        }
     }
     std::set<VersionParts> wanted = adopted.versions;
     if (adopted.up_to) {
@@ -176,6 +195,15 @@ BaselineReport record(HistoryStore& store, const std::vector<catalog::Migration>
                 continue;
             }
             (inserted ? report.recorded : report.already_recorded).push_back(version);
+        }
+        for (const auto& [description, script] : adopted.repeatables) {
+            const auto file = repeatable_files.find(description);
+            if (file == repeatable_files.end()) {
+                report.missing_from_catalog.push_back(script);
+                continue;
+            }
+            const auto key = canonical_version(file->second->version);
+            (store.record_baselined(*file->second) ? report.recorded : report.already_recorded).push_back(key);
         }
     });
     return report;

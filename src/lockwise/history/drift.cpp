@@ -80,8 +80,9 @@ std::vector<Drift> find_drift(const std::vector<AppliedMigration>& applied,
             }
             continue;
         }
-        // A baseline marker or a row adopted without a checksum has nothing to compare.
-        if (!entry.checksum.empty() && entry.checksum != file->second->checksum) {
+        // A baseline marker or a row adopted without a checksum has nothing to compare; a repeatable
+        // migration that changed is no drift: it runs again.
+        if (!file->second->repeatable && !entry.checksum.empty() && entry.checksum != file->second->checksum) {
             Drift changed;
             changed.kind = DriftKind::checksum_changed;
             changed.version = entry.version;
@@ -93,7 +94,8 @@ std::vector<Drift> find_drift(const std::vector<AppliedMigration>& applied,
     }
     if (newest != nullptr) {
         for (const auto& [version, file] : files) {
-            if (recorded.count(version) == 0 && compare_versions(file->version.parts, newest->version_parts) < 0) {
+            if (!file->repeatable && recorded.count(version) == 0 &&
+                compare_versions(file->version.parts, newest->version_parts) < 0) {
                 Drift late;
                 late.kind = DriftKind::out_of_order;
                 late.version = version;
@@ -118,7 +120,8 @@ std::vector<RepairAction> repair(HistoryStore& store, const std::vector<catalog:
         for (const auto& entry : applied) {
             const auto file = files.find(entry.version);
             const bool failed = entry.status == MigrationStatus::failed || entry.status == MigrationStatus::running;
-            if (file != files.end() && !entry.checksum.empty() && entry.checksum != file->second->checksum) {
+            if (file != files.end() && !file->second->repeatable && !entry.checksum.empty() &&
+                entry.checksum != file->second->checksum) {
                 store.update_checksum(entry.version, file->second->checksum);
                 actions.push_back({entry.version, fmt::format("{} ({}): recorded the new checksum {} (was {})",
                                                               entry.version, file->second->display_path,

@@ -24,6 +24,8 @@ std::string_view state_name(State state) noexcept
         return "drifted";
     case State::missing_file:
         return "missing-file";
+    case State::changed:
+        return "changed";
     }
     return "unknown";
 }
@@ -43,6 +45,7 @@ std::vector<StatusRow> status(const std::vector<AppliedMigration>& applied,
         row.version_parts = entry.version_parts;
         row.description = entry.description;
         row.script = entry.script;
+        row.repeatable = is_repeatable_key(entry.version);
         row.recorded_status = std::string(status_name(entry.status));
         row.applied_checksum = entry.checksum;
         row.steps_done = entry.steps_done;
@@ -78,9 +81,17 @@ std::vector<StatusRow> status(const std::vector<AppliedMigration>& applied,
             row.file_checksum = file->second->checksum;
             row.script = file->second->display_path;
             if (!entry.checksum.empty() && entry.checksum != file->second->checksum) {
-                row.state = State::drifted;
+                if (!row.repeatable) {
+                    row.state = State::drifted;
+                } else if (row.state == State::applied || row.state == State::baselined) {
+                    row.state = State::changed;
+                }
             }
             files.erase(file);
+        }
+        if (row.repeatable) {
+            rows.push_back(std::move(row));
+            continue;
         }
         if (newest == nullptr || compare_versions(entry.version_parts, *newest) > 0) {
             newest = &entry.version_parts;
@@ -93,12 +104,16 @@ std::vector<StatusRow> status(const std::vector<AppliedMigration>& applied,
         row.version_parts = file->version.parts;
         row.description = file->description;
         row.script = file->display_path;
+        row.repeatable = file->repeatable;
         row.state = State::pending;
         row.file_checksum = file->checksum;
-        row.out_of_order = newest != nullptr && compare_versions(file->version.parts, *newest) < 0;
+        row.out_of_order = !file->repeatable && newest != nullptr && compare_versions(file->version.parts, *newest) < 0;
         rows.push_back(std::move(row));
     }
     std::stable_sort(rows.begin(), rows.end(), [](const StatusRow& left, const StatusRow& right) {
+        if (left.repeatable || right.repeatable) {
+            return left.repeatable != right.repeatable ? right.repeatable : left.description < right.description;
+        }
         return compare_versions(left.version_parts, right.version_parts) < 0;
     });
     return rows;
@@ -112,6 +127,7 @@ void to_json(nlohmann::json& json, const StatusRow& row)
         {"description", row.description},
         {"script", row.script},
         {"state", state_name(row.state)},
+        {"repeatable", row.repeatable},
         {"recorded_status", optional_text(row.recorded_status)},
         {"out_of_order", row.out_of_order},
         {"applied_checksum", optional_text(row.applied_checksum)},

@@ -13,14 +13,16 @@
 
 namespace lockwise::history {
 
-enum class State { applied, pending, failed, running, baselined, drifted, missing_file };
-std::string_view state_name(State state) noexcept; // "applied", ..., "missing-file"
+// `changed`: a repeatable migration whose file changed since it last ran (it runs again; no drift).
+enum class State { applied, pending, failed, running, baselined, drifted, missing_file, changed };
+std::string_view state_name(State state) noexcept; // "applied", ..., "missing-file", "changed"
 
 struct StatusRow {
     std::string version;          // canonical
     VersionParts version_parts;
     std::string description;
     std::string script;           // the file's display path, or history's when the file is gone
+    bool repeatable = false;      // R__<description>.sql: `version` is its key, "R__<description>"
     State state = State::pending;
     std::string recorded_status;  // the history status ("succeeded", "failed", ...); "" when pending
     bool out_of_order = false;    // pending and older than the newest applied migration
@@ -36,8 +38,9 @@ struct StatusRow {
     std::string last_error_position;
 };
 
-// Merges history and files, sorted by version. A changed file makes its row `drifted` whatever
-// its recorded status; a failed or running row stays so even when the file is gone.
+// Merges history and files, sorted by version, repeatable migrations last (by description). A
+// changed file makes its row `drifted` whatever its recorded status (a repeatable one's `changed`
+// when it ran to the end); a failed or running row stays so even when the file is gone.
 std::vector<StatusRow> status(const std::vector<AppliedMigration>& applied,
                               const std::vector<catalog::Migration>& migrations);
 

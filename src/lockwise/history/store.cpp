@@ -266,7 +266,7 @@ CREATE TABLE IF NOT EXISTS {steps} (
 );)",
         fmt::arg("schema", pg::quote_identifier(l.schema)), fmt::arg("meta", l.qualified_meta()),
         fmt::arg("history", l.qualified_history()), fmt::arg("steps", l.qualified_steps()),
-        fmt::arg("format", k_format_version),
+        fmt::arg("format", k_created_format_version),
         fmt::arg("created_by", pg::quote_literal(std::string("lockwise ") + core::k_version)));
     in_transaction([&] { m_connection->exec(sql); });
 }
@@ -299,7 +299,7 @@ std::vector<AppliedMigration> HistoryStore::load()
     const auto result = m_connection->exec(fmt::format(
         "SELECT version, description, script, coalesce(checksum, ''), status, steps_done, steps_total,"
         " installed_by, {}, coalesce({}, ''), execution_ms, lockwise_version, coalesce(last_error, ''),"
-        " coalesce(last_error_position, '') FROM {} ORDER BY version_sort, version",
+        " coalesce(last_error_position, '') FROM {} ORDER BY version LIKE 'R\\_\\_%', version_sort, version",
         iso("started_at"), iso("finished_at"), m_location.qualified_history()));
     std::vector<AppliedMigration> applied;
     applied.reserve(static_cast<std::size_t>(result.rows()));
@@ -354,11 +354,26 @@ std::vector<StepRow> HistoryStore::load_steps(std::string_view version)
     return steps;
 }
 
+void HistoryStore::allow_repeatable_rows()
+{
+    m_connection->exec_params(fmt::format("UPDATE {} SET value = $1 WHERE key = 'format_version' AND value::int < $1::int",
+                                          m_location.qualified_meta()),
+                              {std::to_string(k_repeatable_format_version)});
+}
+
 int HistoryStore::begin_migration(const catalog::Migration& migration, int steps_total)
 {
     ensure_created();
     const auto& parts = migration.version.parts;
-    const auto version = canonical_version(parts);
+    const auto version = canonical_version(migration.version);
+    if (migration.repeatable) {
+        allow_repeatable_rows();
+        // A changed repeatable migration runs whole again: the step rows of its last run go.
+        m_connection->exec_params(
+            fmt::format("DELETE FROM {} WHERE version = $1 AND EXISTS (SELECT 1 FROM {} WHERE version = $1 AND checksum IS DISTINCT FROM NULLIF($2, ''))",
+                        m_location.qualified_steps(), m_location.qualified_history()),
+            {version, migration.checksum});
+    }
     // A row that failed or was interrupted (status still 'running' after a crash) is resumed:
     // its steps_done stays, so the runner skips the steps that committed.
     const auto result = m_connection->exec_params(
@@ -369,12 +384,13 @@ ON CONFLICT (version) DO UPDATE SET
     status = 'running', description = EXCLUDED.description, script = EXCLUDED.script,
     checksum = EXCLUDED.checksum, steps_total = EXCLUDED.steps_total, installed_by = current_user,
     started_at = clock_timestamp(), finished_at = NULL, execution_ms = NULL,
-    lockwise_version = EXCLUDED.lockwise_version, last_error = NULL, last_error_position = NULL
-WHERE h.status IN ('running', 'failed')
+    lockwise_version = EXCLUDED.lockwise_version, last_error = NULL, last_error_position = NULL,
+    steps_done = CASE WHEN $8::boolean AND h.checksum IS DISTINCT FROM EXCLUDED.checksum THEN 0 ELSE h.steps_done END
+WHERE h.status IN ('running', 'failed') OR ($8::boolean AND h.checksum IS DISTINCT FROM EXCLUDED.checksum)
 RETURNING steps_done)",
                     m_location.qualified_history()),
         {version, version_sort_literal(parts), migration.description, migration.display_path, migration.checksum,
-         std::to_string(steps_total), std::string(core::k_version)});
+         std::to_string(steps_total), std::string(core::k_version), migration.repeatable ? "true" : "false"});
     if (result.rows() == 0) {
         throw core::Error(core::ExitCode::internal,
                           fmt::format("migration {} is already applied and cannot be started again", version));
@@ -456,13 +472,16 @@ bool HistoryStore::record_baselined(const catalog::Migration& migration)
 {
     ensure_created();
     const auto& parts = migration.version.parts;
+    if (migration.repeatable) {
+        allow_repeatable_rows();
+    }
     const auto result = m_connection->exec_params(
         fmt::format("INSERT INTO {} (version, version_sort, description, script, checksum, status, finished_at,"
                     " execution_ms, lockwise_version)"
                     " VALUES ($1, $2::numeric[], $3, $4, NULLIF($5, ''), 'baselined', clock_timestamp(), 0, $6)"
                     " ON CONFLICT (version) DO NOTHING",
                     m_location.qualified_history()),
-        {canonical_version(parts), version_sort_literal(parts), migration.description, migration.display_path,
+        {canonical_version(migration.version), version_sort_literal(parts), migration.description, migration.display_path,
          migration.checksum, std::string(core::k_version)});
     return result.affected_rows() == 1;
 }

@@ -16,8 +16,13 @@
 
 namespace lockwise::history {
 
-// The history format this lockwise writes and reads; a table with a greater one is refused.
-inline constexpr int k_format_version = 1;
+// The history format this lockwise reads; a table with a greater one is refused. A history is
+// created at format 1 and raised to 2 when it first records a repeatable migration (a row keyed
+// "R__<description>"), so a lockwise that knows no repeatable migrations refuses it instead of
+// taking that row for a migration whose file is gone. Nothing else differs: no table changes.
+inline constexpr int k_format_version = 2;
+inline constexpr int k_created_format_version = 1;
+inline constexpr int k_repeatable_format_version = 2;
 
 // Where the history lives. The step and meta tables are named after the history table.
 struct HistoryLocation {
@@ -103,14 +108,16 @@ public:
     void ensure_created();
     // True when the history table exists (nothing is created). Checks the format like ensure_created.
     bool exists();
-    // Every history row, sorted by version. Empty when the history does not exist yet.
+    // Every history row, sorted by version, repeatable migrations' rows last. Empty when the history
+    // does not exist yet.
     std::vector<AppliedMigration> load();
     // The step rows of one migration, by step index.
     std::vector<StepRow> load_steps(std::string_view version);
 
     // Marks `migration` running (a new row, or a failed/interrupted one being resumed) and
     // returns how many steps already committed: the index of the first step to run.
-    // Throws core::Error(internal) when the migration is already succeeded or baselined.
+    // Throws core::Error(internal) when the migration is already succeeded or baselined; a
+    // repeatable one whose checksum changed starts again at step 0 whatever its row says.
     int begin_migration(const catalog::Migration& migration, int steps_total);
     // The step record as one statement, for the runner to execute in the same transaction as the
     // step's statements: the step and its record commit (or roll back) together.
@@ -142,6 +149,8 @@ public:
 
 private:
     void add_step_checksum_column();
+    // Raises the format to k_repeatable_format_version before a repeatable row is written.
+    void allow_repeatable_rows();
     // Reads the format version from the meta table (nullopt when it does not exist) and refuses newer
     // ones; refuses a history schema or table another role owns first (check_owner).
     std::optional<int> check_format();

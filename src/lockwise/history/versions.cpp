@@ -20,7 +20,12 @@ std::string canonical_version(const VersionParts& parts)
     return version.canonical();
 }
 
-std::string canonical_version(const catalog::Version& version) { return version.canonical(); }
+std::string canonical_version(const catalog::Version& version)
+{
+    return version.parts.empty() ? version.text : version.canonical();
+}
+
+bool is_repeatable_key(std::string_view version) noexcept { return version.starts_with("R__"); }
 
 std::string version_sort_literal(const VersionParts& parts)
 {

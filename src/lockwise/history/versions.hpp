@@ -19,7 +19,10 @@ std::optional<VersionParts> parse_version_parts(std::string_view text);
 
 // Parts joined with '.' (catalog::Version::canonical): the text stored in the `version` column.
 std::string canonical_version(const VersionParts& parts);
+// A repeatable migration's key is its version text, "R__<description>".
 std::string canonical_version(const catalog::Version& version);
+// Whether a history row's version is a repeatable migration's key ("R__views").
+bool is_repeatable_key(std::string_view version) noexcept;
 
 // "{1,2,3}": the literal of the `version_sort numeric[]` column.
 std::string version_sort_literal(const VersionParts& parts);

@@ -29,7 +29,10 @@ RevertResult revert(const catalog::Catalog& catalog, int count, const RunnerOpti
         return result;
     }
     auto applied = store.load();
-    std::erase_if(applied, [](const history::AppliedMigration& row) { return row.status != history::MigrationStatus::succeeded; });
+    // Repeatable migrations are not reverted (as with Flyway's undo): they have no down part.
+    std::erase_if(applied, [](const history::AppliedMigration& row) {
+        return row.status != history::MigrationStatus::succeeded || history::is_repeatable_key(row.version);
+    });
     std::reverse(applied.begin(), applied.end());
     if (static_cast<int>(applied.size()) > count) {
         applied.resize(static_cast<std::size_t>(count));

@@ -156,7 +156,9 @@ std::vector<const plan::MigrationPlan*> pending_plans(const std::vector<plan::Mi
         const auto canonical = history::canonical_version(version);
         const auto it = std::find_if(applied.begin(), applied.end(),
                                      [&](const history::AppliedMigration& row) { return row.version == canonical; });
-        if (it != applied.end() && is_applied(*it)) {
+        // A repeatable migration runs again whenever its file changed since it last ran.
+        if (it != applied.end() && is_applied(*it) &&
+            (!migration_plan.migration->repeatable || it->checksum == migration_plan.migration->checksum)) {
             continue;
         }
         pending.push_back(&migration_plan);
@@ -237,7 +239,12 @@ RunSummary migrate(const catalog::Catalog& catalog, const std::vector<plan::Migr
     const auto applied = store.load();
     connection.exec("RESET lock_timeout");
     const auto pending = pending_plans(plans, applied, options.target);
-    summary.up_to_date = static_cast<int>(std::count_if(applied.begin(), applied.end(), is_applied));
+    // A changed repeatable migration has an applied row but is pending: not up to date.
+    summary.up_to_date = static_cast<int>(std::count_if(applied.begin(), applied.end(), [&](const history::AppliedMigration& row) {
+        return is_applied(row) && std::none_of(pending.begin(), pending.end(), [&](const plan::MigrationPlan* migration_plan) {
+                   return history::canonical_version(migration_plan->migration->version) == row.version;
+               });
+    }));
     if (pending.empty()) {
         log.event(report::Level::info, "up_to_date", fmt::format("database is up to date ({} migrations applied)", summary.up_to_date));
     }

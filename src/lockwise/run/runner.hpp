@@ -78,7 +78,7 @@ void end_orphans_of_earlier_runs(pg::Connection& connection, const RunnerOptions
 history::RunnerLock take_runner_lock(pg::Connection& dedicated, const RunnerOptions& options, report::Logger& log);
 
 // The migrations of `plans` that history does not record as applied (succeeded or baselined),
-// up to `target`, in version order.
+// up to `target`, in version order; then the repeatable ones never run or changed since they ran.
 std::vector<const plan::MigrationPlan*> pending_plans(const std::vector<plan::MigrationPlan>& plans,
                                                       const std::vector<history::AppliedMigration>& applied,
                                                       const std::optional<catalog::Version>& target);

@@ -166,10 +166,23 @@ void Walker::lint_detach_partition(const AlterAction& action, sql::Span span, co
         "DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+) takes SHARE UPDATE EXCLUSIVE; it cannot run in a transaction, so lockwise runs it on its own.");
 }
 
+// A table's triggers changed a second time in the same transaction (DROP then CREATE, DISABLE
+// then ENABLE): the lock is held already, and the application only ever sees the state at commit,
+// which the first finding is about.
+bool Walker::trigger_changed_before(const std::string& table)
+{
+    const auto& place = m_places[m_index];
+    if (!place.in_transaction) {
+        return false;
+    }
+    return !m_trigger_tables[place.group].insert(table).second;
+}
+
 void Walker::lint_trigger(const Statement& st)
 {
     const auto* rel = target(st);
-    if (rel != nullptr && !is_new_relation(rel->schema, rel->name)) {
+    if (rel != nullptr && !is_new_relation(rel->schema, rel->name) &&
+        !trigger_changed_before(qualified(rel->schema, rel->name))) {
         const auto mode = kind_is(st, "CREATE TRIGGER") ? LockMode::share_row_exclusive : LockMode::access_exclusive;
         add("trigger-on-existing-table", st.span, qualified(rel->schema, rel->name), std::max(mode, rel->mode),
             TableWork::metadata_only,
@@ -182,6 +195,9 @@ void Walker::lint_trigger(const Statement& st)
 
 void Walker::lint_toggle_trigger(const AlterAction& action, sql::Span span, const std::string& table)
 {
+    if (trigger_changed_before(table)) {
+        return;
+    }
     add("trigger-on-existing-table", span, table, LockMode::share_row_exclusive, TableWork::metadata_only,
         fmt::format("{} on existing table {} blocks writes while it waits for and holds its lock, and changes what every write does",
                     action.subcommand, table),

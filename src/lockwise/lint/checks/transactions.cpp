@@ -1,5 +1,8 @@
 // Rules about the transactions a migration's statements run in: BEGIN/COMMIT pairing,
 // CONCURRENTLY inside a transaction, explicit LOCK TABLE, and write locks spread over several tables.
+#include <algorithm>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "lockwise/lint/checks/walker.hpp"
@@ -92,30 +95,79 @@ void Walker::lint_lock_table(const Statement& st)
     }
 }
 
-// The seed's deadlock: statements of one transaction that write-lock different existing
-// tables. Judged per statement by the table it is about (a statement's own extra locks,
-// e.g. the referenced table of a foreign key, are taken atomically by PostgreSQL).
+// The relation whose rows a statement blocks, for the lock-spread rule: a table, partition or
+// materialized view (by its partitioned parent when it is a partition this transaction attached
+// or detached). Views, sequences and indexes hold no rows of their own: a view dropped and
+// recreated, a sequence renamed or an index dropped adds no lock an application could deadlock
+// on beyond its table's (an index counts as its table when the table is known).
+const sql::RelationLock* Walker::data_relation(const Statement& st) const
+{
+    const auto kind = upper(st.kind);
+    if (kind == "DROP VIEW" || kind == "CREATE VIEW" || kind == "ALTER VIEW" || kind.find("SEQUENCE") != std::string::npos) {
+        return nullptr;
+    }
+    if (kind == "DROP INDEX" || kind == "ALTER INDEX") {
+        for (const auto& lock : st.locks) {
+            if (lock.reason.starts_with("table of ")) {
+                return &lock;
+            }
+        }
+        return nullptr;
+    }
+    return target(st);
+}
+
+// The seed's deadlock: one transaction holding write-blocking locks on two tables that hold data,
+// at least one of them ACCESS EXCLUSIVE or held over long work. An application transaction that writes the second table and then
+// touches the first waits for us, while we wait for it: PostgreSQL aborts one of the two after
+// deadlock_timeout, and until then both tables are blocked. Judged per statement by the table it
+// is about (a statement's own extra locks, e.g. the referenced table of a foreign key, are taken
+// atomically by PostgreSQL). A pair of weaker locks taken only for catalog work (new tables with
+// foreign keys to two existing ones: SHARE ROW EXCLUSIVE each) is left out: reads go on, and the
+// transaction holds them for milliseconds; one held over an index build, a scan or a rewrite counts.
 void Walker::lint_lock_spread(const Statement& st)
 {
     const auto& place = m_places[m_index];
-    const auto* rel = target(st);
+    const auto* rel = data_relation(st);
     if (!place.in_transaction || rel == nullptr || rel->created_by_statement ||
         is_new_relation(rel->schema, rel->name) || !sql::lock_blocks_writes(rel->mode)) {
         return;
     }
     auto& held = m_group_locks[place.group];
-    const auto key = qualified(rel->schema, rel->name);
-    if (held.contains(key)) {
+    const auto family = [&](const std::string& name) {
+        const auto it = m_partition_parent.find(name);
+        return it == m_partition_parent.end() ? name : it->second;
+    };
+    const auto key = family(qualified(rel->schema, rel->name));
+    const bool heavy = rel->mode == LockMode::access_exclusive || st.work == TableWork::full_scan ||
+                       st.work == TableWork::rewrite || kind_is(st, "CREATE INDEX");
+    auto remember_renames = [&](const HeldLock& lock) {
+        // The same table under its new name is no second table.
+        for (const auto& action : st.actions) {
+            if (action.kind == AlterAction::Kind::rename_table) {
+                held.emplace(family(qualified(rel->schema, action.name)), lock);
+            }
+        }
+    };
+    if (auto it = held.find(key); it != held.end()) {
+        it->second.mode = std::max(it->second.mode, rel->mode);
+        it->second.heavy = it->second.heavy || heavy;
+        remember_renames(it->second);
         return;
     }
-    if (!held.empty()) {
-        const auto& [first, line] = *held.begin();
+    const auto strongest = std::max_element(held.begin(), held.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.second.heavy, a.second.mode) < std::pair(b.second.heavy, b.second.mode);
+    });
+    if (strongest != held.end() && (heavy || strongest->second.heavy)) {
+        const auto& [first, lock] = *strongest;
         add("multiple-exclusive-locks", st.span, key, rel->mode, st.work,
-            fmt::format("takes {} on {} while the same transaction still holds a write-blocking lock on {} (line {}): an application that locks them in the other order deadlocks with it, and both tables stay blocked until commit",
-                        sql::lock_mode_name(rel->mode), key, first, line),
+            fmt::format("takes {} on {} while the same transaction still holds {} on {} (line {}): an application that locks them in the other order deadlocks with it, and both tables stay blocked until commit",
+                        sql::lock_mode_name(rel->mode), key, sql::lock_mode_name(lock.mode), first, lock.line),
             "", "Put statements that lock different busy tables in separate migrations (or separate BEGIN ... COMMIT blocks) unless they must be atomic.");
     }
-    held.emplace(key, st.span.line);
+    const HeldLock lock{st.span.line, rel->mode, heavy};
+    held.emplace(key, lock);
+    remember_renames(lock);
 }
 
 } // namespace lockwise::lint::checks

@@ -14,8 +14,11 @@ void Walker::lint_types(const Statement& st)
             pk_columns.insert(c.columns.begin(), c.columns.end());
         }
     }
+    // A column of a composite key (a join table's (ticket_id, tag_id)) has the type of the key it
+    // refers to: it runs out when that table's own key does, which is where the finding belongs.
+    const bool single_column_key = pk_columns.size() == 1;
     for (const auto& col : st.columns) {
-        lint_column_type(st, col, col.primary_key || pk_columns.contains(col.name));
+        lint_column_type(st, col, col.primary_key || (single_column_key && pk_columns.contains(col.name)));
     }
     for (const auto& action : st.actions) {
         if (action.kind == AlterAction::Kind::add_column && action.column_def) {

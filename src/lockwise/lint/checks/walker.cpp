@@ -356,6 +356,13 @@ void Walker::remember(const Statement& st)
     if (kind_is(st, "CREATE TYPE") && !st.enum_type.empty()) {
         m_new_types.insert(st.enum_type);
     }
+    if (const auto* rel = target(st); rel != nullptr) {
+        for (const auto& action : st.actions) {
+            if (action.kind == AlterAction::Kind::attach_partition || action.kind == AlterAction::Kind::detach_partition) {
+                m_partition_parent[qualified(rel->schema, action.name)] = qualified(rel->schema, rel->name);
+            }
+        }
+    }
     if (const auto* rel = target(st); rel != nullptr && !st.actions.empty()) {
         for (const auto& action : st.actions) {
             if ((action.kind == AlterAction::Kind::add_column || action.kind == AlterAction::Kind::alter_column_type) &&

@@ -111,6 +111,7 @@ private:
     // tables. Judged per statement by the table it is about (a statement's own extra locks,
     // e.g. the referenced table of a foreign key, are taken atomically by PostgreSQL).
     void lint_lock_spread(const Statement& st);
+    const sql::RelationLock* data_relation(const Statement& st) const;
 
     // ---- indexes.cpp: index-not-concurrent, drop-index-not-concurrent, reindex-not-concurrent -----
 
@@ -154,6 +155,7 @@ private:
     void lint_table_rewrite(const AlterAction& action, sql::Span span, const std::string& table,
                             const std::string& schema, const std::string& name);
     void lint_detach_partition(const AlterAction& action, sql::Span span, const std::string& table);
+    bool trigger_changed_before(const std::string& table);
     void lint_trigger(const Statement& st);
     void lint_toggle_trigger(const AlterAction& action, sql::Span span, const std::string& table);
     void lint_refresh_matview(const Statement& st);
@@ -192,7 +194,14 @@ private:
     std::set<std::string> m_new_types;
     std::vector<PendingConstraint> m_constraints;
     std::vector<AddedEnumValue> m_enum_values;
-    std::map<int, std::map<std::string, int>> m_group_locks; // group -> table -> line
+    struct HeldLock {
+        int line = 0;
+        LockMode mode = LockMode::none;
+        bool heavy = false; // ACCESS EXCLUSIVE, or held over an index build, scan or rewrite
+    };
+    std::map<int, std::map<std::string, HeldLock>> m_group_locks; // group -> table -> first lock
+    std::map<std::string, std::string> m_partition_parent;        // partition attached/detached here -> parent
+    std::map<int, std::set<std::string>> m_trigger_tables;        // group -> tables whose triggers changed
 };
 
 } // namespace lockwise::lint::checks
