@@ -875,16 +875,19 @@ std::optional<catalog::Diagnostic> batch_scaling_problem(pg::Connection& connect
     if (!spec.pushdown_problem.empty()) {
         why += fmt::format("; lockwise could not narrow the joined subquery to each batch's keys: {}", spec.pushdown_problem);
     }
-    const auto ref = spec.alias.empty() ? spec.table : spec.alias;
     return statement_diagnostic(
         spec, std::move(why),
-        fmt::format("Make each batch read only its own rows. instead: a correlated subquery per row, e.g.\n"
-                    "  UPDATE {table} AS {ref}\n"
-                    "     SET <column> = (SELECT s.<value> FROM <source> AS s WHERE s.<key column> = {ref}.<key> ORDER BY ... LIMIT 1)\n"
-                    "   WHERE <pending>;\n"
-                    "or a FROM subquery whose DISTINCT ON / GROUP BY / PARTITION BY include its join column and that has "
-                    "no LIMIT, which lockwise narrows to each batch's keys itself.",
-                    fmt::arg("table", qualified_name(spec)), fmt::arg("ref", pg::quote_identifier(ref))));
+        fmt::format("Make each batch read only its own rows. instead: a correlated subquery per row, e.g.\n{}\n{}",
+                    batch_scaling_rewrite(spec), k_scaling_alternative));
+}
+
+std::string batch_scaling_rewrite(const BackfillSpec& spec)
+{
+    const auto ref = pg::quote_identifier(spec.alias.empty() ? spec.table : spec.alias);
+    return fmt::format("  UPDATE {table} AS {ref}\n"
+                       "     SET <column> = (SELECT s.<value> FROM <source> AS s WHERE s.<key column> = {ref}.<key> ORDER BY ... LIMIT 1)\n"
+                       "   WHERE <pending>;",
+                       fmt::arg("table", qualified_name(spec)), fmt::arg("ref", ref));
 }
 
 namespace {

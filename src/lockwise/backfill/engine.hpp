@@ -138,6 +138,14 @@ std::string describe_batch_scaling(const BatchScaling& scaling, std::string_view
 // validate_against_database includes it.
 std::optional<catalog::Diagnostic> batch_scaling_problem(pg::Connection& connection, const BackfillSpec& spec);
 
+// The rewrite batch_scaling_problem proposes: a correlated subquery per row on the spec's
+// table (a skeleton: <column>, <source>, ... are the user's to fill in).
+std::string batch_scaling_rewrite(const BackfillSpec& spec);
+// ... and the other way out, in one sentence.
+inline constexpr std::string_view k_scaling_alternative =
+    "or a FROM subquery whose DISTINCT ON / GROUP BY / PARTITION BY include its join column and that has "
+    "no LIMIT, which lockwise narrows to each batch's keys itself.";
+
 // Removes the checkpoint rows of one backfill step (e.g. after a migration is rolled back).
 void forget_backfill(pg::Connection& connection, const BackfillOptions& options);
 

@@ -47,9 +47,8 @@ void add_lint_command(CLI::App& app, CommandTable& table)
         if (!options->offline && !context.database_url().empty()) {
             connection = context.connect();
         }
-        const auto lint_ctx = lint_context(connection ? &*connection : nullptr, &context.config(), &context.log());
+        auto lint_ctx = lint_context(connection ? &*connection : nullptr, &context.config(), &context.log());
         context.log().event(report::Level::debug, "server_version", assumed_server_text(lint_ctx));
-        const auto all_results = lint::lint_migrations(catalog.migrations, lint_ctx);
         // With a database, only what is pending there is checked, as `plan` and `migrate` do:
         // applied migrations are history, and a CI lint step must not fail on them forever.
         std::vector<std::size_t> checked;
@@ -57,11 +56,15 @@ void add_lint_command(CLI::App& app, CommandTable& table)
             history::HistoryStore store(*connection, context.history_location());
             const auto applied = store.exists() ? store.load() : std::vector<history::AppliedMigration>{};
             const auto plans = context.plan_all(catalog);
-            for (const auto* migration_plan : run::pending_plans(plans, applied, std::nullopt)) {
+            const auto pending = run::pending_plans(plans, applied, std::nullopt);
+            for (const auto* migration_plan : pending) {
                 checked.push_back(static_cast<std::size_t>(migration_plan->migration - catalog.migrations.data()));
             }
             std::sort(checked.begin(), checked.end());
-        } else {
+            judge_backfill_scaling(*connection, pending, lint_ctx);
+        }
+        const auto all_results = lint::lint_migrations(catalog.migrations, lint_ctx);
+        if (!connection) {
             for (std::size_t i = 0; i < all_results.size(); ++i) {
                 checked.push_back(i);
             }

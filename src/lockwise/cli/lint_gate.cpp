@@ -228,6 +228,29 @@ void refuse_unscalable_backfills(pg::Connection& connection, const std::vector<c
     }
 }
 
+void judge_backfill_scaling(pg::Connection& connection, const std::vector<const plan::MigrationPlan*>& pending,
+                            lint::Context& context)
+{
+    if (context.disabled_rules.contains("backfill-batch-scans-whole")) {
+        return; // lint.disable: not even the EXPLAINs
+    }
+    for (const auto* migration_plan : pending) {
+        const auto& migration = *migration_plan->migration;
+        const auto file = migration.display_path.empty() ? migration.path.string() : migration.display_path;
+        for (const auto& step : migration_plan->steps) {
+            if (!step.backfill_spec) {
+                continue;
+            }
+            if (const auto problem = backfill::batch_scaling_problem(connection, *step.backfill_spec)) {
+                context.unscalable_backfills[{file, step.backfill_spec->statement_offset}] = lint::UnscalableBackfill{
+                    problem->message, backfill::batch_scaling_rewrite(*step.backfill_spec),
+                    fmt::format("Make each batch read only its own rows: a correlated subquery per row as above, {}",
+                                backfill::k_scaling_alternative)};
+            }
+        }
+    }
+}
+
 void refuse_unadopted_history(pg::Connection& connection)
 {
     const auto other = history::find_other_runner(connection);

@@ -42,6 +42,11 @@ std::vector<lint::MigrationLint> lint_and_refuse(const catalog::Catalog& catalog
 // rewrite. Backfills on tables that don't exist yet are judged when their step runs.
 void refuse_unscalable_backfills(pg::Connection& connection, const std::vector<const plan::MigrationPlan*>& pending);
 
+// Fills context.unscalable_backfills (rule backfill-batch-scans-whole) with the same verdict
+// refuse_unscalable_backfills refuses on, for every pending backfill it can judge now.
+void judge_backfill_scaling(pg::Connection& connection, const std::vector<const plan::MigrationPlan*>& pending,
+                            lint::Context& context);
+
 // Refuses (usage) a database that another runner migrated but lockwise has no history of:
 // running would apply everything again. The error names the `lockwise baseline --from` command.
 // Call it when lockwise's history table does not exist.

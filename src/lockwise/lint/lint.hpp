@@ -2,11 +2,13 @@
 // migrations, each finding saying which lock it takes, what that blocks, and the safe SQL.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -80,6 +82,13 @@ inline constexpr int k_oldest_supported_server = 130000;
 // "13", "17" for a server_version_num (the major version, as PostgreSQL 10+ names releases).
 std::string server_version_name(int version_num);
 
+// One backfill-batch-scans-whole verdict: the estimate and the rewrite to use instead.
+struct UnscalableBackfill {
+    std::string message; // "a batch does not scale: each batch reads ~600,000 call_log rows; ..."
+    std::string instead; // the rewrite (SQL)
+    std::string hint;
+};
+
 struct Context {
     std::optional<int> server_version_num;       // e.g. 150004 (SHOW server_version_num; or lint.server_version)
     // Where server_version_num comes from when it is not the connected server's, for messages:
@@ -98,6 +107,10 @@ struct Context {
     // when linting against a database (the lock model's full list of relations per statement).
     std::optional<sql::SchemaFacts> schema_facts;
     std::set<std::string> disabled_rules;               // lint.disable: never reported
+    // Backfills whose batch does not scale, as judged against the live database by the cli
+    // (backfill::batch_scaling_problem; lint itself runs no query). Key: (file display path,
+    // offset of the UPDATE). Empty offline: rule backfill-batch-scans-whole needs a database.
+    std::map<std::pair<std::string, std::size_t>, UnscalableBackfill> unscalable_backfills;
     std::map<std::string, Severity> severity_overrides; // lint.severity.<rule>: replaces the default severity
 };
 

@@ -35,6 +35,7 @@ const std::vector<RuleInfo> k_rules = {
     {"truncate", Severity::error, "TRUNCATE removes every row under ACCESS EXCLUSIVE", false},
     {"enum-add-value-in-transaction", Severity::error, "ALTER TYPE ... ADD VALUE whose new value is used in the same transaction (or any transaction before PG12)", false},
     {"unbatched-update", Severity::error, "UPDATE of a whole or large table in one statement holds row locks on every row until commit", true},
+    {"backfill-batch-scans-whole", Severity::error, "a `-- lockwise:backfill` batch reads something whole (e.g. a DISTINCT ON over every row of the joined table) each time (needs a database)", false},
     {"unbatched-delete", Severity::error, "DELETE of a whole or large table in one statement holds row locks on every row until commit", true},
     {"prefer-bigint", Severity::warning, "int/smallint/serial primary keys run out; use bigint", false},
     {"prefer-identity", Severity::info, "serial columns: prefer GENERATED ... AS IDENTITY", false},

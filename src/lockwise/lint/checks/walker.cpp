@@ -314,6 +314,7 @@ void Walker::lint_statement(const Statement& st)
         lint_enum_add_value(st);
     } else if (kind_is(st, "UPDATE") || kind_is(st, "DELETE")) {
         lint_dml(st);
+        lint_backfill_scaling(st);
     } else if (kind_is(st, "CREATE TRIGGER") || kind_is(st, "DROP TRIGGER")) {
         lint_trigger(st);
     } else if (kind_is(st, "REFRESH MATERIALIZED VIEW")) {

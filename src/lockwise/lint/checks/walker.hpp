@@ -167,6 +167,10 @@ private:
     bool has_backfill_directive(const Statement& st) const;
     void lint_dml(const Statement& st);
 
+    // ---- backfill_scaling.cpp: backfill-batch-scans-whole ---------------------------------------
+
+    void lint_backfill_scaling(const Statement& st);
+
     // ---- types.cpp: prefer-bigint, prefer-identity, prefer-timestamptz, prefer-text-over-char,
     //      prefer-jsonb, enum-add-value-in-transaction -------------------------------------------
 
