@@ -71,6 +71,7 @@ void add_lint_command(CLI::App& app, CommandTable& table)
         }
         // Migrations at or below lint.since are history (they still teach later ones the schema).
         std::vector<std::string> versions;
+        versions.reserve(checked.size());
         for (const auto index : checked) {
             versions.push_back(catalog.migrations[index].version.text);
         }

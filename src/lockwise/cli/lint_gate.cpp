@@ -125,6 +125,7 @@ lint::Context lint_context(pg::Connection* connection, const Config* config, rep
         const auto result = connection->exec(std::string(lint::k_table_facts_query));
         for (int row = 0; row < result.rows(); ++row) {
             std::vector<std::string> values;
+            values.reserve(static_cast<std::size_t>(result.columns()));
             for (int column = 0; column < result.columns(); ++column) {
                 values.emplace_back(result.get(row, column));
             }
@@ -141,12 +142,14 @@ lint::Context lint_context(pg::Connection* connection, const Config* config, rep
     }
     std::vector<std::string> search_path;
     const auto schemas = connection->exec("SELECT unnest(current_schemas(false))");
+    search_path.reserve(static_cast<std::size_t>(schemas.rows()));
     for (int row = 0; row < schemas.rows(); ++row) {
         search_path.emplace_back(schemas.get(row, 0));
     }
     auto context = lint::context_from_rows(rows, search_path);
     std::vector<std::vector<std::string>> objects;
     const auto existing = connection->exec(std::string(lint::k_existing_objects_query));
+    objects.reserve(static_cast<std::size_t>(existing.rows()));
     for (int row = 0; row < existing.rows(); ++row) {
         objects.push_back({std::string(existing.get(row, 0)), std::string(existing.get(row, 1))});
     }

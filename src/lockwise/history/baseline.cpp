@@ -40,7 +40,7 @@ bool table_exists(pg::Connection& connection, std::string_view table)
 std::string table_reference(pg::Connection& connection, const BaselineSource& source)
 {
     const std::string table = source.table.empty() ? std::string(default_table(source.tool)) : source.table;
-    const std::string reference = source.schema.empty()
+    std::string reference = source.schema.empty()
                                       ? pg::quote_identifier(table)
                                       : pg::quote_identifier(source.schema) + "." + pg::quote_identifier(table);
     if (!connection.exec_params("SELECT to_regclass($1) IS NOT NULL", {reference}).get_bool(0, 0)) {

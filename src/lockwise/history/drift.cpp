@@ -44,7 +44,7 @@ std::string_view drift_kind_name(DriftKind kind) noexcept
 
 std::string Drift::message() const
 {
-    const auto where = script.empty() ? version : fmt::format("{} ({})", version, script);
+    auto where = script.empty() ? version : fmt::format("{} ({})", version, script);
     switch (kind) {
     case DriftKind::checksum_changed:
         return fmt::format("{}: file changed since it was applied ({} -> {})", where, short_checksum(applied_checksum),

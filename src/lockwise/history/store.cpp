@@ -345,6 +345,7 @@ std::vector<StepRow> HistoryStore::load_steps(std::string_view version)
                     iso("started_at"), iso("finished_at"), m_location.qualified_steps()),
         {std::string(version)});
     std::vector<StepRow> steps;
+    steps.reserve(static_cast<std::size_t>(result.rows()));
     for (int row = 0; row < result.rows(); ++row) {
         steps.push_back({static_cast<int>(result.get_int(row, 0)), std::string(result.get(row, 1)),
                          std::string(result.get(row, 2)), static_cast<int>(result.get_int(row, 3)),

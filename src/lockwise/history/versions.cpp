@@ -2,6 +2,8 @@
 // is the one PostgreSQL gives the `version_sort numeric[]` column, so SQL and C++ sort alike.
 #include "lockwise/history/versions.hpp"
 
+#include <compare>
+
 namespace lockwise::history {
 
 std::optional<VersionParts> parse_version_parts(std::string_view text)
@@ -40,7 +42,7 @@ int compare_versions(const VersionParts& left, const VersionParts& right) noexce
 {
     // numeric[] compares element by element, a prefix first: exactly std::vector's order.
     const auto order = left <=> right;
-    return order < 0 ? -1 : (order > 0 ? 1 : 0);
+    return std::is_lt(order) ? -1 : (std::is_gt(order) ? 1 : 0);
 }
 
 } // namespace lockwise::history

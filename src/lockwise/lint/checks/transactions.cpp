@@ -53,12 +53,9 @@ void Walker::place_statements()
         }
         if (open_begin != k_none) {
             place = {group, true, true};
-        } else if (!st.transactional) {
-            place = {++group, false, false};
-            ++group;
-        } else if (m_migration.run_in_transaction) {
+        } else if (st.transactional && m_migration.run_in_transaction) {
             place = {group, true, false};
-        } else {
+        } else { // autocommit: a group of its own
             place = {++group, false, false};
             ++group;
         }

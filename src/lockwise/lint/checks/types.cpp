@@ -47,7 +47,7 @@ void Walker::lint_column_type(const Statement& st, const sql::ColumnDef& col, bo
     if (col.serial) {
         add("prefer-identity", span, "", LockMode::none, TableWork::none,
             fmt::format("column {} is serial: prefer an identity column", col.name),
-            fmt::format("{} {} GENERATED ALWAYS AS IDENTITY", col.name, col.type_name == "int8" ? "bigint" : "bigint"),
+            fmt::format("{} {} GENERATED ALWAYS AS IDENTITY", col.name, "bigint"),
             "Identity columns are standard SQL, own their sequence properly, and reject accidental manual ids with ALWAYS.");
     }
     if (col.type_name == "timestamp") {
