@@ -176,7 +176,7 @@ case "$command" in
     tidy) [ -f build/compile_commands.json ] || build build; tidy_pass "$@" ;;
     demo) build build; exec ./build/lockwise demo "$@" ;;
     test)
-        stage build build
+        stage build build build
         # The format check starts once the tree has been formatted (see .clang-format).
         if [ -e .clang-format-applied ]; then stage format format_check; fi
         stage tidy tidy_pass
