@@ -30,6 +30,7 @@ const std::vector<AdviceCase> k_cases = {
     {"add-column-generated-stored", "ALTER TABLE accounts ADD COLUMN email_lower text GENERATED ALWAYS AS (lower(email)) STORED"},
     {"alter-column-type", "ALTER TABLE accounts ALTER COLUMN name TYPE varchar(20)"},
     {"unbatched-update", "UPDATE accounts SET name = ''"},
+    {"rename-table", "ALTER TABLE accounts RENAME TO customers"},
 };
 
 const char* const k_base_schema =

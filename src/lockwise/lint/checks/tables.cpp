@@ -103,6 +103,24 @@ void Walker::lint_drop_table(const Statement& st)
 
 void Walker::lint_rename_table(const Statement& st, const AlterAction& action, const std::string& table)
 {
+    // The rule's own advice: a view under the old name, created later in the same transaction,
+    // keeps every query that uses the old name working (simple views are updatable).
+    const auto* renamed = target(st);
+    const auto& place = m_places[m_index];
+    for (std::size_t next = m_index + 1; renamed != nullptr && place.in_transaction && next < m_script.statements.size(); ++next) {
+        if (m_places[next].group != place.group) {
+            break;
+        }
+        const auto& later = m_script.statements[next];
+        if (!kind_starts(later, "CREATE") || later.kind.find("VIEW") == std::string::npos) {
+            continue;
+        }
+        for (const auto& lock : later.locks) {
+            if (lock.created_by_statement && lock.name == renamed->name && lock.schema == renamed->schema) {
+                return;
+            }
+        }
+    }
     add("rename-table", st.span, table, LockMode::access_exclusive, TableWork::metadata_only,
         fmt::format("renaming table {} to {} breaks every running query that uses the old name", table, action.name),
         fmt::format("ALTER TABLE {} RENAME TO {};\nCREATE VIEW {} AS SELECT * FROM {};", table, action.name, table, action.name),
