@@ -109,6 +109,17 @@ TEST(ReportRedact, SanitizeMasksRegisteredSecretsEverywhere)
     EXPECT_EQ(sanitize("SEC%zzRET"), "SEC%zzRET");
 }
 
+TEST(ReportRedact, SecretSpelledAgainByEscapingIsMaskedToo)
+{
+    // fuzz_report_redact: the escape of the control byte 0x13 ("\x13") followed by "t$$" spells the
+    // secret "3t$$" after masking had run; sanitize masks again at the end.
+    lockwise::core::clear_secrets();
+    lockwise::core::register_secret("3t$$");
+    const std::string input = "3t$$\n$$\nC y'PASSWORD $USSWOhur2x0AScra\x13t$$xRD \xdcV'J";
+    EXPECT_EQ(sanitize(input).find("3t$$"), std::string::npos) << sanitize(input);
+    lockwise::core::clear_secrets();
+}
+
 TEST(ReportRedact, PlainTextIsUntouched)
 {
     const std::string text = "step 2/5 autocommit CREATE INDEX CONCURRENTLY idx_x ON leads (tenant_id)";

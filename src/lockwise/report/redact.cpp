@@ -175,7 +175,10 @@ std::string scrub_text(std::string_view text)
 
 std::string sanitize(std::string_view text)
 {
-    return core::strip_control_bytes(scrub_text(core::mask_secrets(text)));
+    // Masked first (a secret may hold bytes the later steps change) and again last: scrubbing a
+    // password literal or escaping a control byte can join text into a secret's spelling
+    // (found by fuzz_report_redact: "...\x13t$$" around the secret "3t$$").
+    return core::mask_secrets(core::strip_control_bytes(scrub_text(core::mask_secrets(text))));
 }
 
 nlohmann::json sanitize_json(const nlohmann::json& value)
