@@ -9,6 +9,7 @@
 #include "lockwise/catalog/diagnostic.hpp"
 #include "lockwise/catalog/duration.hpp"
 #include "lockwise/core/source_location.hpp"
+#include "lockwise/core/text.hpp"
 
 namespace lockwise::catalog {
 
@@ -38,24 +39,6 @@ std::string names_list()
         out += name;
     }
     return out;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b)
-{
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const auto above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
 }
 
 struct Token {
@@ -305,7 +288,7 @@ std::string_view closest_directive_name(std::string_view name)
     std::string_view best;
     std::size_t best_distance = 3; // farther than 2 edits is a different word, not a typo
     for (const auto known : k_directive_names) {
-        const auto distance = edit_distance(name, known);
+        const auto distance = core::edit_distance(name, known);
         if (distance < best_distance) {
             best = known;
             best_distance = distance;

@@ -7,26 +7,10 @@
 
 #include <algorithm>
 
+#include "lockwise/core/text.hpp"
+
 namespace lockwise::cli {
 namespace {
-
-std::size_t edit_distance(std::string_view a, std::string_view b)
-{
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
 
 std::vector<const CLI::App*> visible_commands(const CLI::App& app)
 {
@@ -117,7 +101,7 @@ std::optional<std::string> closest_word(std::string_view word, const std::vector
     std::optional<std::string> best;
     std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
     for (const auto& candidate : candidates) {
-        std::size_t distance = edit_distance(word, candidate);
+        std::size_t distance = core::edit_distance(word, candidate);
         if (word.size() >= 3 && candidate.size() > word.size() && candidate.compare(0, word.size(), word) == 0) {
             distance = 1; // a prefix: `mig` for `migrate`
         }

@@ -22,4 +22,8 @@ std::string strip_control_bytes(std::string_view text);
 // overlong forms, no surrogates, nothing past U+10FFFF), 0 if there is none.
 std::size_t utf8_sequence_length(std::string_view text, std::size_t at) noexcept;
 
+// Levenshtein distance (insertions, deletions, substitutions of one byte each): how "did you
+// mean" suggestions pick the closest known name, for commands, options and directives alike.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 } // namespace lockwise::core
