@@ -126,7 +126,7 @@ void add_migrate_command(CLI::App& app, CommandTable& table)
             // Migrations at or below lint.since are history: they run, unchecked.
             const auto checked = versions_after_since(pending, config);
             if (!checked.empty()) {
-                lint_and_refuse(catalog, lint_context(&connection, &config, &context.log()), checked, context.log());
+                lint_and_refuse(catalog, lint_context(&connection, &config, &context.log(), &facts), checked, context.log());
             }
             if (!pending.empty()) {
                 refuse_unscalable_backfills(connection, pending_migrations);

@@ -28,12 +28,13 @@ void add_plan_command(CLI::App& app, CommandTable& table)
         auto plans = context.plan_all(catalog);
         std::vector<const plan::MigrationPlan*> pending;
         std::optional<pg::Connection> connection;
+        std::optional<sql::SchemaFacts> facts;
         if (!context.database_url().empty()) {
             connection = context.connect("lockwise plan");
             connection->exec("SET default_transaction_read_only = on");
             // The live catalog names what each statement locks besides what it names.
-            const auto facts = locks::read_schema_facts(*connection);
-            plans = context.plan_all(catalog, &facts);
+            facts = locks::read_schema_facts(*connection);
+            plans = context.plan_all(catalog, &*facts);
             history::HistoryStore store(*connection, context.history_location());
             pending = run::pending_plans(plans, store.exists() ? store.load() : std::vector<history::AppliedMigration>{}, std::nullopt);
         } else {
@@ -42,7 +43,8 @@ void add_plan_command(CLI::App& app, CommandTable& table)
             }
         }
         // Findings are shown beside the statements they are about.
-        const auto lint_settings = lint_context(connection ? &*connection : nullptr, &context.config(), &context.log());
+        const auto lint_settings = lint_context(connection ? &*connection : nullptr, &context.config(), &context.log(),
+                                                facts ? &*facts : nullptr);
         const auto lints = lint::lint_migrations(catalog.migrations, lint_settings);
         std::vector<const lint::MigrationLint*> pending_lints;
         for (const auto* migration_plan : pending) {

@@ -110,7 +110,8 @@ std::vector<std::string> versions_after_since(const std::vector<std::string>& ve
     return out;
 }
 
-lint::Context lint_context(pg::Connection* connection, const Config* config, report::Logger* log)
+lint::Context lint_context(pg::Connection* connection, const Config* config, report::Logger* log,
+                           const sql::SchemaFacts* facts)
 {
     if (connection == nullptr) {
         lint::Context offline;
@@ -157,7 +158,7 @@ lint::Context lint_context(pg::Connection* connection, const Config* config, rep
     context.server_version_num = connection->server_version();
     // The lock model's full list per statement (an index's table, views over a dropped table).
     try {
-        context.schema_facts = locks::read_schema_facts(*connection);
+        context.schema_facts = facts != nullptr ? *facts : locks::read_schema_facts(*connection);
     } catch (const pg::SqlError& error) {
         if (error.sqlstate() != pg::sqlstate::lock_not_available) {
             throw;

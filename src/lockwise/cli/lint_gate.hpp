@@ -18,8 +18,10 @@ namespace lockwise::cli {
 // what a pending migration creates is new for the rest of the run), or the offline one.
 // With `config`, lint.disable, lint.severity.<rule> and lint.small_table_rows are applied too.
 // It reads catalogs only; if even that meets a lock (lock_timeout, 55P03) lint goes on without
-// table sizes and `log` (when given) says so.
-lint::Context lint_context(pg::Connection* connection, const Config* config = nullptr, report::Logger* log = nullptr);
+// table sizes and `log` (when given) says so. `facts`: the dependencies the caller already read
+// from this connection (locks::read_schema_facts), so the catalog is not read twice.
+lint::Context lint_context(pg::Connection* connection, const Config* config = nullptr, report::Logger* log = nullptr,
+                           const sql::SchemaFacts* facts = nullptr);
 
 // The versions among `versions` that lint checks: those above lint.since (all when it is unset).
 // Throws core::Error(usage), naming where it was set, when lint.since is not a version.
